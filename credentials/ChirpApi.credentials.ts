@@ -1,0 +1,48 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class ChirpApi implements ICredentialType {
+	name = 'chirpApi';
+
+	displayName = 'Chirp API';
+
+	icon = { light: 'file:../icons/chirp.svg', dark: 'file:../icons/chirp.dark.svg' } as const;
+
+	documentationUrl = 'https://docs.buildwithchirp.com/api_reference/authentication';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			placeholder: 'sk_admin_...',
+			description: 'An admin API key (sk_admin_…): message history is an organization-level read',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.buildwithchirp.com',
+			description: 'The API host without a path. Change it only for a proxy or a test server.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/v1/organization/whatsapp/messages',
+			qs: { limit: 1 },
+		},
+		rules: [
+			{ type: 'responseCode', properties: { value: 401, message: 'Chirp rejected the API key (use an admin key, sk_admin_…)' } },
+			{ type: 'responseCode', properties: { value: 403, message: 'Chirp refused the API key (use an admin key, sk_admin_…)' } },
+		],
+	};
+}

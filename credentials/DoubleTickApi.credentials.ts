@@ -1,0 +1,52 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class DoubleTickApi implements ICredentialType {
+	name = 'doubleTickApi';
+
+	displayName = 'DoubleTick API';
+
+	icon = { light: 'file:../icons/doubletick.svg', dark: 'file:../icons/doubletick.dark.svg' } as const;
+
+	documentationUrl = 'https://docs.doubletick.io/docs/get-chat-messages-1';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			placeholder: 'key_...',
+			description: 'Your DoubleTick public API key (DoubleTick app → Settings → API)',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://public.doubletick.io',
+			description: 'The API host without a path. Change it only for a proxy or a test server.',
+		},
+	];
+
+	// The raw key, no "Bearer".
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: { headers: { Authorization: '={{$credentials.apiKey}}' } },
+	};
+
+	// DoubleTick has no parameterless read: the cheapest read without parameters answers "missing parameter"
+	// (400) to an accepted key and 401 to a rejected one. The error body is read as a reply so 400 passes.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/chat-messages',
+			ignoreHttpStatusErrors: true,
+		},
+		rules: [
+			{ type: 'responseSuccessBody', properties: { key: 'statusCode', value: 401, message: 'DoubleTick rejected the API key' } },
+			{ type: 'responseSuccessBody', properties: { key: 'statusCode', value: 403, message: 'DoubleTick rejected the API key' } },
+			{ type: 'responseSuccessBody', properties: { key: 'error', value: 'Unauthorized', message: 'DoubleTick rejected the API key' } },
+		],
+	};
+}

@@ -1,0 +1,49 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class NinetyNineDigitalApi implements ICredentialType {
+	name = 'ninetyNineDigitalApi';
+
+	displayName = '99digital API';
+
+	icon = { light: 'file:../icons/99digital.svg', dark: 'file:../icons/99digital.dark.svg' } as const;
+
+	documentationUrl = 'https://docs.99digital.co.il/whatsapp-api/get-history';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The API key of your 99digital WhatsApp number',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.99digital.co.il',
+			description: 'The API host without a path. Change it only for a proxy or a test server.',
+		},
+	];
+
+	// 99digital takes the key in the JSON body of every request, not in a header.
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: { body: { apiKey: '={{$credentials.apiKey}}' } },
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/whatsapp/v2/getHistory',
+			method: 'POST',
+			body: { page: 1 },
+		},
+		rules: [
+			{ type: 'responseSuccessBody', properties: { key: 'reason', value: 3, message: '99digital rejected the API key' } },
+			{ type: 'responseSuccessBody', properties: { key: 'reason', value: '3', message: '99digital rejected the API key' } },
+		],
+	};
+}

@@ -1,0 +1,55 @@
+import type { ApiClient } from '../shared/http';
+import { record } from '../shared/mapping';
+import type { Page, PageRef, ProviderAdapter } from '../shared/provider';
+import type { ListQuery, MessageLookup } from '../shared/types';
+import { toMessage } from './toMessage';
+
+const BASE = '/v1/organization/whatsapp/messages';
+
+/** Chirp's error bodies: `{error: {type, code, message}}`, or `{error: "text"}` on 429. */
+function messageOf(body: unknown): string | undefined {
+	const error = record(body).error;
+	if (typeof error === 'string') return error;
+	const e = record(error);
+	const text = [e.message, e.code ? `(${String(e.code)})` : undefined].filter(Boolean).join(' ');
+	return text || undefined;
+}
+
+/**
+ * Chirp documents only the single-message read (`GET /v1/organization/whatsapp/messages/{id}`, admin key).
+ * The list is taken to be `GET /v1/organization/whatsapp/messages` shaped like Chirp's documented SMS list:
+ * `limit`, `cursor` (the last item's id), `direction`; `{messages, nextCursor, totalCount}`. Contact, business
+ * number and date filters are applied by the node.
+ */
+export const chirpAdapter: ProviderAdapter = {
+	id: 'chirp',
+	displayName: 'Chirp',
+	transport: { credentialType: 'chirpApi', messageOf },
+	pageStyle: { kind: 'cursor', size: 100 },
+	requestsPerMinute: 120,
+	serverFilters: ['direction'],
+	required: {
+		getConversation: ['contactNumber'],
+		getMessage: ['messageId'],
+		getAll: [],
+	},
+	async listPage(api: ApiClient, query: ListQuery, ref: PageRef): Promise<Page> {
+		if (ref.kind !== 'cursor') throw new Error('Chirp pages by cursor');
+		const qs: Record<string, string | number> = { limit: ref.size };
+		if (ref.cursor) qs.cursor = ref.cursor;
+		if (query.direction) qs.direction = query.direction.toUpperCase();
+		const body = record(await api.request({ path: BASE, qs }));
+		if (!Array.isArray(body.messages)) throw api.badBody(body, 'no "messages" list');
+		const items = body.messages as unknown[];
+		let next: string | null = typeof body.nextCursor === 'string' ? body.nextCursor : null;
+		// Without nextCursor in the reply, a full page continues from its last item's id.
+		if (!('nextCursor' in body) && items.length >= ref.size) next = String(record(items[items.length - 1]).id ?? '') || null;
+		return { items, next };
+	},
+	async fetchMessage(api: ApiClient, lookup: MessageLookup) {
+		const body = await api.request({ path: `${BASE}/${encodeURIComponent(lookup.messageId)}` });
+		if (!record(body).id) throw api.badBody(body, 'no message object');
+		return body;
+	},
+	toMessage,
+};

@@ -1,0 +1,68 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
+
+const STATUS_MESSAGES: Record<number, string> = {
+	400: 'Bad request - please check your parameters',
+	401: 'Authorization failed - the API key was rejected',
+	402: 'Payment required - the provider refused the request for billing reasons',
+	403: 'Forbidden - the API key may not have access to this resource',
+	404: 'The resource you are requesting could not be found',
+	408: 'The request timed out',
+	409: 'Conflict - the provider asks to retry later',
+	422: 'The provider could not process the request',
+	429: 'The service is receiving too many requests from you',
+};
+
+export interface ProviderFailure {
+	status: number;
+	/** The provider's own words, shown as the error's description. */
+	providerMessage?: string;
+	/** Overrides the human message derived from the status. */
+	message?: string;
+	code?: string;
+}
+
+/** Builds the NodeApiError the contract asks for: httpCode = provider status, provider's message in description. */
+export function apiError(node: INode, failure: ProviderFailure, itemIndex?: number): NodeApiError {
+	const { status } = failure;
+	const message =
+		failure.message ??
+		STATUS_MESSAGES[status] ??
+		(status >= 500 ? 'The service failed to process your request' : `The provider answered with status ${status}`);
+	const description = failure.providerMessage || undefined;
+	const response: JsonObject = { message, httpCode: String(status) };
+	if (description) response.description = description;
+	if (failure.code) response.code = failure.code;
+	return new NodeApiError(node, response, {
+		message,
+		description,
+		httpCode: String(status),
+		itemIndex,
+	});
+}
+
+export function notFoundError(node: INode, messageId: string, providerMessage?: string, itemIndex?: number): NodeApiError {
+	return apiError(node, { status: 404, message: `Message "${messageId}" not found`, providerMessage }, itemIndex);
+}
+
+export function inputError(node: INode, message: string, itemIndex?: number, description?: string): NodeOperationError {
+	return new NodeOperationError(node, message, { itemIndex, description });
+}
+
+/** Picks a human-readable message out of any of the providers' error body shapes. */
+export function messageFromBody(body: unknown): string | undefined {
+	if (typeof body === 'string') return body.trim().slice(0, 500) || undefined;
+	if (!body || typeof body !== 'object') return undefined;
+	const b = body as Record<string, unknown>;
+	const nested = b.error;
+	if (nested && typeof nested === 'object') {
+		const m = (nested as Record<string, unknown>).message;
+		if (typeof m === 'string') return m;
+	}
+	for (const key of ['message', 'error', 'reason', 'detail', 'description']) {
+		const v = b[key];
+		if (typeof v === 'string' && v) return v;
+		if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join('; ');
+	}
+	return undefined;
+}

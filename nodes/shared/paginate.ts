@@ -1,0 +1,159 @@
+import type { ApiClient } from './http';
+import { millisOf } from './dates';
+import type { Page, PageRef, ProviderAdapter } from './provider';
+import type { ListQuery, NormalizedMessage } from './types';
+
+export interface PaginateOptions {
+	/** Stop after this many messages; undefined = follow pagination to the end. */
+	limit?: number;
+	/** Requests kept in flight for page-numbered and date-window APIs (cursor APIs stay sequential). */
+	concurrency: number;
+	includeRaw: boolean;
+	/** Safety cap on pages per run. */
+	maxPages?: number;
+}
+
+const DAY_MS = 86_400_000;
+const DEFAULT_MAX_PAGES = 100_000;
+
+export function matchesQuery(m: NormalizedMessage, q: ListQuery): boolean {
+	if (q.businessNumber && m.businessNumber && m.businessNumber !== q.businessNumber) return false;
+	if (q.contactNumber && m.contactNumber !== q.contactNumber) return false;
+	if (q.direction && m.direction !== q.direction) return false;
+	const t = millisOf(m.timestamp);
+	if (q.startMs !== undefined && t < q.startMs) return false;
+	if (q.endMs !== undefined && t > q.endMs) return false;
+	return true;
+}
+
+function needsClientFiltering(adapter: ProviderAdapter, q: ListQuery): boolean {
+	const server = adapter.serverFilters;
+	return (
+		(!!q.businessNumber && !server.includes('business')) ||
+		(!!q.contactNumber && !server.includes('contact')) ||
+		(!!q.direction && !server.includes('direction')) ||
+		((q.startMs !== undefined || q.endMs !== undefined) && !server.includes('dates'))
+	);
+}
+
+/** The date windows of a window-style provider, newest first, covering [start, end] exactly. */
+export function dateWindows(query: ListQuery, days: number, defaultRangeDays: number, now = Date.now()): Array<{ startMs: number; endMs: number }> {
+	const end = query.endMs ?? now;
+	const start = query.startMs ?? end - defaultRangeDays * DAY_MS;
+	const size = days * DAY_MS;
+	const windows = [];
+	for (let hi = end; hi >= start; hi -= size) windows.push({ startMs: Math.max(start, hi - size + 1), endMs: hi });
+	return windows;
+}
+
+/**
+ * The one pagination engine: streams a provider's history newest first, each message once (deduplicated by
+ * id, so a page shifted by newly arrived messages adds no duplicates), and stops on an empty page, a short
+ * page, a page without new ids, a page older than the requested range, the page cap, or the limit. With a
+ * limit it sends no request it does not need; without one it keeps up to `concurrency` requests in flight
+ * where the paging style allows it (a 429 halves that for the rest of the run). Output order is the
+ * provider's order whatever the concurrency.
+ */
+export async function* paginate(
+	api: ApiClient,
+	adapter: ProviderAdapter,
+	query: ListQuery,
+	options: PaginateOptions,
+): AsyncGenerator<NormalizedMessage> {
+	const style = adapter.pageStyle;
+	const seen = new Set<string>();
+	const clientFiltering = needsClientFiltering(adapter, query);
+	const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+	let emitted = 0;
+	let concurrency = style.kind === 'cursor' ? 1 : Math.max(1, Math.floor(options.concurrency));
+	api.onThrottle = () => {
+		concurrency = Math.max(1, Math.floor(concurrency / 2));
+	};
+
+	/** How many page requests can still be useful; Infinity when we cannot know. */
+	const pagesWanted = (): number => {
+		if (options.limit === undefined) return Infinity;
+		if (clientFiltering || style.kind !== 'pages') return 1;
+		return Math.max(1, Math.ceil((options.limit - emitted) / style.size));
+	};
+
+	const normalize = (raw: unknown): NormalizedMessage => {
+		const m = adapter.toMessage(raw, query);
+		if (options.includeRaw) m.raw = raw;
+		return m;
+	};
+
+	/** Emits a page's new messages; returns how many ids were new and the page's oldest timestamp. */
+	function* take(items: unknown[], bounds?: { startMs: number; endMs: number }) {
+		const messages = items.map(normalize);
+		if (bounds) messages.sort((a, b) => millisOf(b.timestamp) - millisOf(a.timestamp));
+		let fresh = 0;
+		let oldest = Infinity;
+		for (const m of messages) {
+			const t = millisOf(m.timestamp);
+			if (bounds && (t < bounds.startMs || t > bounds.endMs)) continue;
+			oldest = Math.min(oldest, t);
+			if (seen.has(m.id)) continue;
+			seen.add(m.id);
+			fresh++;
+			if (!matchesQuery(m, query)) continue;
+			emitted++;
+			yield m;
+			if (options.limit !== undefined && emitted >= options.limit) return { fresh, oldest, full: true };
+		}
+		return { fresh, oldest, full: false };
+	}
+
+	const olderThanRange = (oldest: number) => query.startMs !== undefined && oldest < query.startMs;
+
+	if (style.kind === 'cursor') {
+		let cursor: string | undefined;
+		const used = new Set<string>();
+		for (let n = 0; n < maxPages; n++) {
+			const size = options.limit !== undefined && !clientFiltering ? Math.min(style.size, options.limit - emitted) : style.size;
+			const page = await adapter.listPage(api, query, { kind: 'cursor', cursor, size });
+			const r = yield* take(page.items);
+			if (r.full || page.items.length === 0 || r.fresh === 0 || olderThanRange(r.oldest)) return;
+			if (!page.next || used.has(page.next)) return;
+			used.add(page.next);
+			cursor = page.next;
+		}
+		return;
+	}
+
+	const refs: PageRef[] =
+		style.kind === 'windows'
+			? dateWindows(query, style.days, adapter.defaultRangeDays ?? 30).map((w) => ({ kind: 'windows' as const, ...w }))
+			: [];
+	const refAt = (n: number): PageRef | undefined =>
+		style.kind === 'pages' ? (n < maxPages ? { kind: 'pages', page: style.first + n } : undefined) : refs[n];
+
+	const inflight: Array<{ ref: PageRef; result: Promise<Page> }> = [];
+	let nextIndex = 0;
+	try {
+		for (;;) {
+			while (inflight.length < concurrency && inflight.length < pagesWanted()) {
+				const ref = refAt(nextIndex);
+				if (!ref) break;
+				nextIndex++;
+				const result = adapter.listPage(api, query, ref);
+				// Pages fetched ahead may be abandoned; their failures must not surface as unhandled.
+				result.catch(() => undefined);
+				inflight.push({ ref, result });
+			}
+			const head = inflight.shift();
+			if (!head) return;
+			const page = await head.result;
+			if (head.ref.kind === 'windows') {
+				const r = yield* take(page.items, head.ref);
+				if (r.full) return;
+				continue;
+			}
+			const r = yield* take(page.items);
+			if (r.full || page.items.length === 0 || r.fresh === 0 || olderThanRange(r.oldest)) return;
+			if (style.kind === 'pages' && page.items.length < style.size) return;
+		}
+	} finally {
+		inflight.length = 0;
+	}
+}

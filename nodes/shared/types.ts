@@ -1,0 +1,76 @@
+import type { IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
+
+export type ProviderId = 'doubletick' | '2chat' | 'chirp' | '99digital';
+export type Direction = 'inbound' | 'outbound';
+export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
+export type MessageType =
+	| 'text'
+	| 'image'
+	| 'video'
+	| 'audio'
+	| 'voice'
+	| 'document'
+	| 'sticker'
+	| 'location'
+	| 'contacts'
+	| 'reaction'
+	| 'template'
+	| 'interactive'
+	| 'button'
+	| 'order'
+	| 'system'
+	| 'unknown';
+
+export interface MessageMedia {
+	url: string | null;
+	mimeType: string | null;
+	fileName: string | null;
+	caption: string | null;
+	size: number | null;
+	error?: string;
+}
+
+export interface MessageLocation {
+	latitude: number | null;
+	longitude: number | null;
+	name: string | null;
+	address: string | null;
+}
+
+/** The one item shape every node emits (see the contract's "normalized message item"). */
+export interface NormalizedMessage {
+	id: string;
+	provider: ProviderId;
+	conversationId: string | null;
+	direction: Direction;
+	type: MessageType;
+	text: string | null;
+	media: MessageMedia | null;
+	location: MessageLocation | null;
+	timestamp: string;
+	businessNumber: string | null;
+	contactNumber: string;
+	contactName: string | null;
+	senderName: string | null;
+	status: MessageStatus | null;
+	error: { code: string | null; message: string | null } | null;
+	raw?: unknown;
+}
+
+/** What the user asked for, already validated: numbers in E.164, dates in epoch ms (inclusive). */
+export interface ListQuery {
+	businessNumber?: string;
+	contactNumber?: string;
+	startMs?: number;
+	endMs?: number;
+	direction?: Direction;
+}
+
+export interface MessageLookup {
+	messageId: string;
+	businessNumber?: string;
+	contactNumber?: string;
+	sessionKey?: string;
+}
+
+export type HostContext = IExecuteFunctions | IPollFunctions;

