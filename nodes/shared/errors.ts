@@ -45,6 +45,12 @@ export function notFoundError(node: INode, messageId: string, providerMessage?: 
 	return apiError(node, { status: 404, message: `Message "${messageId}" not found`, providerMessage }, itemIndex);
 }
 
+/** Errors that are already n8n's pass through; anything else is wrapped so n8n shows it properly. */
+export function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error, { itemIndex });
+}
+
 export function inputError(node: INode, message: string, itemIndex?: number, description?: string): NodeOperationError {
 	return new NodeOperationError(node, message, { itemIndex, description });
 }

@@ -1,6 +1,5 @@
 import { NodeApiError, sleep } from 'n8n-workflow';
 import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, INode } from 'n8n-workflow';
-import type { Readable } from 'stream';
 
 import { RequestBudget } from './budget';
 import { apiError, messageFromBody } from './errors';
@@ -230,7 +229,7 @@ export class ApiClient {
 		await this.budget.take();
 		const response = (sameHost
 			? await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, this.rules.credentialType, options)
-			: await this.ctx.helpers.httpRequest(options)) as { statusCode: number; headers: IDataObject; body: Readable };
+			: await this.ctx.helpers.httpRequest(options)) as { statusCode: number; headers: IDataObject; body: ByteStream };
 		const stream = response.body;
 		if (response.statusCode < 200 || response.statusCode >= 300) {
 			stream.destroy?.();
@@ -255,6 +254,11 @@ export class ApiClient {
 		const mimeType = header(response.headers, 'content-type')?.split(';')[0].trim();
 		return { data: Buffer.concat(chunks), mimeType };
 	}
+}
+
+/** The response stream of a download (`encoding: 'stream'`), typed structurally. */
+interface ByteStream extends AsyncIterable<unknown> {
+	destroy?: () => void;
 }
 
 function safeOrigin(url: string): string | undefined {

@@ -154,6 +154,8 @@ export async function* paginate(
 			if (style.kind === 'pages' && page.items.length < style.size) return;
 		}
 	} finally {
+		// Pages fetched ahead and not needed: let them finish so no request outlives the node's run.
+		await Promise.allSettled(inflight.map((f) => f.result));
 		inflight.length = 0;
 	}
 }

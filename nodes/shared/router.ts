@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { RequestBudget } from './budget';
 import { createClient } from './client';
+import { asNodeError } from './errors';
 import { readOptions } from './input';
 import { downloadMedia } from './media';
 import { prepareGetMessage } from './operations/getMessage.operation';
@@ -61,7 +62,7 @@ export async function route(this: IExecuteFunctions, adapter: ProviderAdapter): 
 				out.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });
 				continue;
 			}
-			throw error;
+			throw asNodeError(this.getNode(), error, i);
 		}
 	}
 	return [out];

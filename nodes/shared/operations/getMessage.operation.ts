@@ -1,7 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 
 import type { ApiClient } from '../http';
-import { notFoundError } from '../errors';
+import { asNodeError, notFoundError } from '../errors';
 import { readLookup } from '../input';
 import type { RunOptions } from '../input';
 import { paginate } from '../paginate';
@@ -23,7 +23,7 @@ export function prepareGetMessage(ctx: HostContext, adapter: ProviderAdapter, it
 				if (error instanceof NodeApiError && error.httpCode === '404') {
 					throw notFoundError(api.node, lookup.messageId, error.description ?? undefined, itemIndex);
 				}
-				throw error;
+				throw asNodeError(api.node, error, itemIndex);
 			}
 			if (raw === undefined) throw notFoundError(api.node, lookup.messageId, undefined, itemIndex);
 			const m = adapter.toMessage(raw, query);

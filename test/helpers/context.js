@@ -1,0 +1,136 @@
+// A small stand-in for n8n's IExecuteFunctions / IPollFunctions, for fast tests of the built nodes against the
+// local provider servers. HTTP goes through axios (as n8n's helper does) and the credential's own `authenticate`
+// rules are applied, so what reaches the servers is what a real n8n would send. The end-to-end tests run the
+// same nodes inside a real n8n; this is for the many small cases.
+const axios = require('axios');
+const { NodeApiError } = require('n8n-workflow');
+
+function resolveTemplate(value, credentials) {
+	if (typeof value !== 'string' || !value.startsWith('=')) return value;
+	return value.slice(1).replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, k) => String(credentials[k] ?? ''));
+}
+
+function applyAuth(credentialType, options, credentials) {
+	const Cred = loadCredential(credentialType);
+	const auth = new Cred().authenticate;
+	const props = (auth && auth.properties) || {};
+	const out = { ...options, headers: { ...(options.headers || {}) } };
+	for (const [k, v] of Object.entries(props.headers || {})) out.headers[k] = resolveTemplate(v, credentials);
+	if (props.body) {
+		out.body = { ...(options.body || {}) };
+		for (const [k, v] of Object.entries(props.body)) out.body[k] = resolveTemplate(v, credentials);
+	}
+	if (props.qs) {
+		out.qs = { ...(options.qs || {}) };
+		for (const [k, v] of Object.entries(props.qs)) out.qs[k] = resolveTemplate(v, credentials);
+	}
+	return out;
+}
+
+const credentialFiles = {
+	doubleTickApi: 'DoubleTickApi',
+	twoChatApi: 'TwoChatApi',
+	chirpApi: 'ChirpApi',
+	ninetyNineDigitalApi: 'NinetyNineDigitalApi',
+};
+function loadCredential(type) {
+	const file = credentialFiles[type];
+	return require(`../../dist/credentials/${file}.credentials.js`)[file];
+}
+
+async function httpRequest(options) {
+	const method = (options.method || 'GET').toUpperCase();
+	const config = {
+		url: options.url,
+		method,
+		params: options.qs,
+		data: method === 'GET' ? undefined : options.body,
+		headers: { 'User-Agent': 'n8n', ...(options.json ? { Accept: 'application/json' } : {}), ...(options.headers || {}) },
+		timeout: options.timeout,
+		responseType: options.encoding,
+		maxRedirects: options.disableFollowRedirect ? 0 : 5,
+	};
+	if (options.ignoreHttpStatusErrors) config.validateStatus = () => true;
+	const res = await axios(config);
+	if (options.returnFullResponse) return { body: res.data, headers: res.headers, statusCode: res.status, statusMessage: res.statusText };
+	return res.data;
+}
+
+/** Default value of a parameter for the current operation, as n8n would fill it in. */
+function defaultFor(description, name, parameters) {
+	const candidates = description.properties.filter((p) => p.name === name);
+	for (const p of candidates) {
+		const show = (p.displayOptions && p.displayOptions.show) || {};
+		const visible = Object.entries(show).every(([k, values]) => values.includes(parameters[k] ?? defaultFor(description, k, parameters)));
+		if (visible) return p.default;
+	}
+	return undefined;
+}
+
+/**
+ * makeContext({ nodeClass, parameters, credentials: { type, data }, items, continueOnFail, timezone, mode, staticData })
+ * → { ctx, run(), requests } where run() executes the node (or polls a trigger) and returns its output.
+ */
+function makeContext({ nodeClass, parameters, credentialType, credentials, items, continueOnFail = false, timezone = 'UTC', mode = 'trigger', staticData = {}, paramsPerItem }) {
+	const instance = new nodeClass();
+	const description = instance.description;
+	const node = { id: 'node-1', name: description.defaults.name, type: `n8n-nodes-whatsapp-history.${description.name}`, typeVersion: 1, parameters, position: [0, 0] };
+	const credType = credentialType || description.credentials[0].name;
+	const binaries = [];
+	const logs = [];
+	const ctx = {
+		getNode: () => node,
+		getInputData: () => items || [{ json: {} }],
+		getNodeParameter(name, itemIndex = 0, fallback) {
+			const params = (paramsPerItem && paramsPerItem[itemIndex]) || parameters;
+			if (name in params) return params[name];
+			const d = defaultFor(description, name, params);
+			if (d !== undefined) return d;
+			if (fallback !== undefined) return fallback;
+			throw new Error(`Could not get parameter "${name}"`);
+		},
+		getCredentials: async (type) => {
+			if (type !== credType) throw new Error(`unexpected credential type ${type}`);
+			return { ...credentials };
+		},
+		getTimezone: () => timezone,
+		continueOnFail: () => continueOnFail,
+		getMode: () => mode,
+		getWorkflowStaticData: () => staticData,
+		getActivationMode: () => 'activate',
+		logger: { debug: (m) => logs.push(['debug', m]), info: (m) => logs.push(['info', m]), warn: (m) => logs.push(['warn', m]), error: (m) => logs.push(['error', m]) },
+		helpers: {
+			httpRequest,
+			async httpRequestWithAuthentication(type, options) {
+				try {
+					return await httpRequest(applyAuth(type, options, credentials));
+				} catch (error) {
+					throw new NodeApiError(node, error);
+				}
+			},
+			async prepareBinaryData(buffer, fileName, mimeType) {
+				const b = { data: buffer.toString('base64'), mimeType, fileName, fileSize: String(buffer.length), bytes: buffer.length };
+				binaries.push(b);
+				return b;
+			},
+			returnJsonArray: (a) => a.map((json) => ({ json })),
+		},
+	};
+	return {
+		ctx,
+		node,
+		logs,
+		binaries,
+		staticData,
+		run: () => (instance.execute ? instance.execute.call(ctx) : instance.poll.call(ctx)),
+	};
+}
+
+/** Runs a node once and returns the json of its first output. */
+async function runNode(opts) {
+	const { run } = makeContext(opts);
+	const out = await run();
+	return out ? out[0] : out;
+}
+
+module.exports = { makeContext, runNode, loadCredential, applyAuth };

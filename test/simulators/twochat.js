@@ -1,0 +1,114 @@
+'use strict';
+// 2Chat — header X-User-API-Key (seeds 001, 003).
+//   GET /open/info
+//   GET /open/whatsapp/messages/{your-number}[/{remote-number}]?page_number=N   (0-based, 100 per page, newest first)
+//   GET /open/whatsapp/message/{session_key}/{uuid}
+//   GET /open/whatsapp/get-numbers  (extra, documented elsewhere: the connected numbers)
+// Errors: { success: false, message }. No Retry-After on 429.
+const { STATUS_CODES } = require('http');
+const { digits, plus, hash, uuidFrom, isoSeconds, isMediaType } = require('./base');
+
+const PAGE = 100;
+const EXTRA = Symbol('twochatExtra'); // status for the single-message endpoint (not a list field)
+
+const MESSAGES = {
+  401: 'Invalid API key', 402: 'API credits exhausted', 404: 'not found', 409: 'number is booting, try again',
+  410: 'number is connecting, try again', 429: 'Too many requests', 486: 'number busy, try again',
+};
+const errorBody = (status, message) => ({ success: false, message: message || MESSAGES[status] || STATUS_CODES[status] || 'error' });
+const fail = (status, message) => ({ status, body: errorBody(status, message) });
+
+const channelUuid = (business) => 'WPN' + uuidFrom('2chat-channel|' + digits(business));
+const sessionKey = (business, contact) => `WW-${channelUuid(business)}-${digits(contact)}@c.us`;
+const MEDIA_TYPE = { voice: 'ptt', sticker: 'sticker' };
+
+function makeMessage(f, sim) {
+  const inbound = f.direction === 'inbound';
+  const message = isMediaType(f.type)
+    ? { media: { url: f.mediaUrl, type: MEDIA_TYPE[f.type] || f.type, mime_type: f.mimeType } }
+    : { text: f.text ?? '' };
+  const raw = {
+    uuid: f.id,
+    timestamp: f.timestamp / 1000,
+    session_key: f.sessionKey || sessionKey(f.business, f.contact),
+    message,
+    remote_phone_number: plus(f.contact),
+    channel_phone_number: plus(f.business),
+    sent_by: inbound ? 'user' : f.sentBy || (f.n % 4 === 0 ? 'api' : 'agent'),
+  };
+  const extra = { status: f.status };
+  Object.defineProperty(raw, EXTRA, { value: extra, enumerable: false });
+  sim.state.extraById.set(f.id, extra);
+  return raw;
+}
+
+const ACK = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 0, received: 3 };
+function single(raw, sim) {
+  const extra = raw[EXTRA] || sim.state.extraById.get(raw.uuid) || {};
+  const inbound = raw.sent_by === 'user';
+  const ack = ACK[extra.status] ?? (inbound ? 3 : 2);
+  const ms = raw.timestamp * 1000;
+  return {
+    id: raw.uuid, uuid: raw.uuid, session_key: raw.session_key, message: raw.message,
+    created_at: isoSeconds(ms), remote_phone_number: raw.remote_phone_number, sent_by: raw.sent_by,
+    is_from_flow_run: false, is_from_api: raw.sent_by === 'api', is_from_chatter: inbound, is_from_agent: raw.sent_by === 'agent',
+    wa_msg_id: hash('2chat-wa', raw.uuid).slice(0, 20).toUpperCase(), wa_msg_ack: ack,
+    sent: ack >= 1, received: ack >= 2, read: ack >= 3, read_at: ack >= 3 ? isoSeconds(ms + 60000) : null,
+  };
+}
+
+function listMessages(ctx, m, sim) {
+  const q = ctx.query.page_number;
+  if (q !== undefined && q !== '' && !/^\d+$/.test(q)) return fail(400, 'page_number must be a non-negative integer');
+  const page = q === undefined || q === '' ? 0 : Number(q);
+  if (!sim.knowsBusiness(m[1])) return fail(404, 'number not found');
+  const own = digits(m[1]), remote = m[2] ? digits(m[2]) : null;
+  const all = sim.messages.filter((x) => digits(x.channel_phone_number) === own && (!remote || digits(x.remote_phone_number) === remote));
+  const from = (ctx.pageOverride ?? page) * PAGE;
+  return { status: 200, body: { success: true, page_number: page, messages: all.slice(from, from + PAGE) } };
+}
+
+function getMessage(ctx, m, sim) {
+  const key = m[1], id = m[2];
+  const raw = sim.messages.find((x) => x.uuid === id && x.session_key === key);
+  return raw ? { status: 200, body: { success: true, message: single(raw, sim) } } : fail(404, 'message not found');
+}
+
+function numbers(sim) {
+  const set = new Set([digits(sim.business), ...sim.messages.map((x) => digits(x.channel_phone_number))]);
+  return [...set].map((d) => ({
+    uuid: channelUuid(d), friendly_name: 'Simulator ' + d.slice(-4), phone_number: '+' + d, iso_country_code: 'IL',
+    pushname: 'Simulator', server: `${d}@c.us`, platform: 'android', connection_status: 'C', enabled: true,
+    is_business_profile: true, channel_type: 'WW', sync_contacts: false, created_at: '2024-01-01 00:00:00', updated_at: '2024-01-01 00:00:00',
+  }));
+}
+
+module.exports = {
+  name: 'twochat',
+  defaultApiKey: 'test-key-2chat',
+  initState: () => ({ extraById: new Map() }),
+  makeId: (n, prefix = 'MSG') => prefix + uuidFrom('2chat-message|' + n),
+  makeMessage,
+  sessionKey,
+  timestampOf: (raw) => raw.timestamp * 1000,
+  businessOf: (raw) => raw.channel_phone_number,
+  authenticate: (ctx, sim) => (ctx.headers['x-user-api-key'] === sim.apiKey ? null : fail(401)),
+  errorBody,
+  rateLimitReply: () => fail(429, 'Too many requests'),
+  notFound: () => fail(404, 'not found'),
+  routes: [
+    {
+      method: 'GET', path: /^\/open\/info\/?$/, handler: (ctx, m, sim) => ({
+        status: 200, body: {
+          success: true,
+          account: { name: 'Simulator', uuid: 'ACC' + uuidFrom('2chat-account'), on_trial: false, blocked: false, created_at: '2024-01-01T00:00:00Z', expires_at: null },
+          limits: { requests_per_minute: sim.rateLimitConfig ? sim.rateLimitConfig.perMinute : 80 },
+          usage: { api_request_count: sim.requests.length, max_api_request_count: 100000, number_check_count: 0, max_number_check_count: 1000 },
+        },
+      }),
+    },
+    { method: 'GET', path: /^\/open\/whatsapp\/get-numbers\/?$/, handler: (ctx, m, sim) => ({ status: 200, body: { success: true, numbers: numbers(sim) } }) },
+    { method: 'GET', path: /^\/open\/whatsapp\/messages\/([^/]+)(?:\/([^/]+))?\/?$/, handler: listMessages },
+    { method: 'GET', path: /^\/open\/whatsapp\/message\/(.+)\/([^/]+)$/, handler: getMessage },
+  ],
+};
