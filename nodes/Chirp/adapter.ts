@@ -38,8 +38,9 @@ export const chirpAdapter: ProviderAdapter = {
 		const qs: Record<string, string | number> = { limit: ref.size };
 		if (ref.cursor) qs.cursor = ref.cursor;
 		if (query.direction) qs.direction = query.direction.toUpperCase();
-		const body = record(await api.request({ path: BASE, qs }));
-		if (!Array.isArray(body.messages)) throw api.badBody(body, 'no "messages" list');
+		const reply = await api.request({ path: BASE, qs });
+		const body = record(reply);
+		if (!Array.isArray(body.messages)) throw api.badBody(reply, 'no "messages" list');
 		const items = body.messages as unknown[];
 		let next: string | null = typeof body.nextCursor === 'string' ? body.nextCursor : null;
 		// Without nextCursor in the reply, a full page continues from its last item's id.

@@ -60,23 +60,38 @@ export function requestedWaitMs(headers: IDataObject | undefined, now = Date.now
 	return undefined;
 }
 
+function pick(headers: IDataObject | undefined, name: string): IDataObject {
+	const value = header(headers, name);
+	return value === undefined ? {} : { [name]: value };
+}
+
 export function backoffMs(attempt: number): number {
 	const ceiling = Math.min(30_000, 500 * 2 ** attempt);
 	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
+function codeIn(text: string): string | undefined {
+	const m = /\b(ECONN[A-Z]+|ETIMEDOUT|ESOCKETTIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND)\b/.exec(text);
+	if (m) return m[1];
+	if (/timeout of \d+ms exceeded/i.test(text)) return 'ECONNABORTED';
+	if (/socket hang up/i.test(text)) return 'ECONNRESET';
+	return undefined;
+}
+
+/** The network error code of a failed request, wherever n8n or axios put it (code, httpCode, messages, cause). */
 function networkCode(error: unknown): string | undefined {
 	const seen = new Set<unknown>();
 	let current: unknown = error;
 	while (current && typeof current === 'object' && !seen.has(current)) {
 		seen.add(current);
-		const e = current as { code?: unknown; cause?: unknown; message?: unknown };
-		if (typeof e.code === 'string' && /^E[A-Z_]+$|^ERR_/.test(e.code)) return e.code;
-		if (typeof e.message === 'string') {
-			const m = /\b(ECONN[A-Z]+|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND)\b/.exec(e.message);
-			if (m) return m[1];
-			if (/timeout of \d+ms exceeded/i.test(e.message)) return 'ECONNABORTED';
-			if (/socket hang up/i.test(e.message)) return 'ECONNRESET';
+		const e = current as { code?: unknown; httpCode?: unknown; cause?: unknown; message?: unknown; messages?: unknown };
+		for (const candidate of [e.code, e.httpCode]) {
+			if (typeof candidate === 'string' && /^(E[A-Z_]+|ERR_[A-Z_]+)$/.test(candidate)) return candidate;
+		}
+		const texts = [e.message, ...(Array.isArray(e.messages) ? e.messages : [])].filter((t): t is string => typeof t === 'string');
+		for (const text of texts) {
+			const code = codeIn(text);
+			if (code) return code;
 		}
 		current = e.cause;
 	}
@@ -206,7 +221,8 @@ export class ApiClient {
 	}
 
 	private retryWait(attempt: number, status: number, headers: IDataObject | undefined): number {
-		const asked = status === 429 || status === 503 ? requestedWaitMs(headers) : undefined;
+		// X-RateLimit-Reset speaks of the rate window: it only says how long to wait after a 429.
+		const asked = status === 429 ? requestedWaitMs(headers) : status === 503 ? requestedWaitMs(pick(headers, 'retry-after')) : undefined;
 		return asked ?? backoffMs(attempt);
 	}
 
