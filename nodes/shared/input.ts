@@ -1,4 +1,4 @@
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject, INode, IPollFunctions } from 'n8n-workflow';
 
 import { parseDate } from './dates';
 import { inputError } from './errors';
@@ -17,8 +17,14 @@ export interface RunOptions {
 	extra: IDataObject;
 }
 
+/** getNodeParameter of an action node (per item) or a trigger (no items). */
+export function nodeParameter(ctx: HostContext, name: string, itemIndex: number, fallback: unknown): unknown {
+	if ('getInputData' in ctx) return ctx.getNodeParameter(name, itemIndex, fallback);
+	return (ctx as IPollFunctions).getNodeParameter(name, fallback);
+}
+
 export function readOptions(ctx: HostContext, itemIndex: number): RunOptions {
-	const o = (ctx.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
+	const o = (nodeParameter(ctx, 'options', itemIndex, {}) ?? {}) as IDataObject;
 	const node = ctx.getNode();
 	const number = (name: string, fallback: number, min: number): number => {
 		const v = o[name] === undefined || o[name] === '' ? fallback : Number(o[name]);

@@ -81,7 +81,9 @@ function makeContext({ nodeClass, parameters, credentialType, credentials, items
 	const ctx = {
 		getNode: () => node,
 		getInputData: () => items || [{ json: {} }],
-		getNodeParameter(name, itemIndex = 0, fallback) {
+		getNodeParameter(name, a, b) {
+			// Action nodes: (name, itemIndex, fallback); triggers: (name, fallback).
+			const [itemIndex, fallback] = instance.poll ? [0, a] : [a ?? 0, b];
 			const params = (paramsPerItem && paramsPerItem[itemIndex]) || parameters;
 			if (name in params) return params[name];
 			const d = defaultFor(description, name, params);

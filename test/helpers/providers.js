@@ -69,3 +69,12 @@ function seed(sim, name, count, extra = {}) {
 
 module.exports.seed = seed;
 module.exports.RAW_ID = RAW_ID;
+
+const { TwoChatTrigger } = require('../../dist/nodes/TwoChat/TwoChatTrigger.node');
+const { ChirpTrigger } = require('../../dist/nodes/Chirp/ChirpTrigger.node');
+const { DoubleTickTrigger } = require('../../dist/nodes/DoubleTick/DoubleTickTrigger.node');
+const { NinetyNineDigitalTrigger } = require('../../dist/nodes/NinetyNineDigital/NinetyNineDigitalTrigger.node');
+providers.twochat.triggerClass = TwoChatTrigger;
+providers.chirp.triggerClass = ChirpTrigger;
+providers.doubletick.triggerClass = DoubleTickTrigger;
+providers.ninetyninedigital.triggerClass = NinetyNineDigitalTrigger;

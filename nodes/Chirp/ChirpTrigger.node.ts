@@ -1,0 +1,28 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+
+import { pollMessages } from '../shared/poll';
+import { buildTriggerProperties } from '../shared/triggerDescriptions';
+import { chirpAdapter } from './adapter';
+
+export class ChirpTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Chirp Trigger',
+		name: 'chirpTrigger',
+		icon: { light: 'file:../../icons/chirp.svg', dark: 'file:../../icons/chirp.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["event"]}}',
+		description: 'Starts the workflow on new WhatsApp messages in Chirp, by polling its history',
+		defaults: { name: 'Chirp Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'chirpApi', required: true }],
+		properties: buildTriggerProperties(chirpAdapter),
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		return await pollMessages.call(this, chirpAdapter);
+	}
+}

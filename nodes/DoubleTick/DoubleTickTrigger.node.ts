@@ -1,0 +1,28 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+
+import { pollMessages } from '../shared/poll';
+import { buildTriggerProperties } from '../shared/triggerDescriptions';
+import { doubleTickAdapter } from './adapter';
+
+export class DoubleTickTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'DoubleTick Trigger',
+		name: 'doubleTickTrigger',
+		icon: { light: 'file:../../icons/doubletick.svg', dark: 'file:../../icons/doubletick.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["event"]}}',
+		description: 'Starts the workflow on new WhatsApp messages in DoubleTick, by polling its history',
+		defaults: { name: 'DoubleTick Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'doubleTickApi', required: true }],
+		properties: buildTriggerProperties(doubleTickAdapter, true),
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		return await pollMessages.call(this, doubleTickAdapter, true);
+	}
+}

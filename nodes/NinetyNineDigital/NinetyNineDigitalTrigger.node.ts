@@ -1,0 +1,28 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+
+import { pollMessages } from '../shared/poll';
+import { buildTriggerProperties } from '../shared/triggerDescriptions';
+import { ninetyNineDigitalAdapter } from './adapter';
+
+export class NinetyNineDigitalTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: '99digital Trigger',
+		name: 'ninetyNineDigitalTrigger',
+		icon: { light: 'file:../../icons/99digital.svg', dark: 'file:../../icons/99digital.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["event"]}}',
+		description: 'Starts the workflow on new WhatsApp messages in 99digital, by polling its history',
+		defaults: { name: '99digital Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'ninetyNineDigitalApi', required: true }],
+		properties: buildTriggerProperties(ninetyNineDigitalAdapter),
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		return await pollMessages.call(this, ninetyNineDigitalAdapter);
+	}
+}
