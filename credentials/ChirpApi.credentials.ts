@@ -34,15 +34,20 @@ export class ChirpApi implements ICredentialType {
 		properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
 	};
 
+	// n8n's tester does not apply status rules to failed requests in every version: the reply is read as a body
+	// (Chirp's documented `{error: {type: "authentication_error"}}`) so the user gets this fixed message.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/v1/organization/whatsapp/messages',
 			qs: { limit: 1 },
+			ignoreHttpStatusErrors: true,
 		},
 		rules: [
-			{ type: 'responseCode', properties: { value: 401, message: 'Chirp rejected the API key (use an admin key, sk_admin_…)' } },
-			{ type: 'responseCode', properties: { value: 403, message: 'Chirp refused the API key (use an admin key, sk_admin_…)' } },
+			{ type: 'responseSuccessBody', properties: { key: 'error.type', value: 'authentication_error', message: 'Chirp rejected the API key (use an admin key, sk_admin_…)' } },
+			{ type: 'responseSuccessBody', properties: { key: 'error.type', value: 'permission_error', message: 'Chirp rejected the API key (use an admin key, sk_admin_…)' } },
+			{ type: 'responseSuccessBody', properties: { key: 'statusCode', value: 401, message: 'Chirp rejected the API key (use an admin key, sk_admin_…)' } },
+			{ type: 'responseSuccessBody', properties: { key: 'error', value: 'Unauthorized', message: 'Chirp rejected the API key (use an admin key, sk_admin_…)' } },
 		],
 	};
 }

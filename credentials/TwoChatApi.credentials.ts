@@ -33,11 +33,14 @@ export class TwoChatApi implements ICredentialType {
 		properties: { headers: { 'X-User-API-Key': '={{$credentials.apiKey}}' } },
 	};
 
+	// n8n's tester does not apply status rules to failed requests in every version: the reply is read as a body
+	// (2Chat answers failures with `success: false`) so the user gets this fixed message.
 	test: ICredentialTestRequest = {
-		request: { baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}', url: '/open/info' },
+		request: { baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}', url: '/open/info', ignoreHttpStatusErrors: true },
 		rules: [
-			{ type: 'responseCode', properties: { value: 401, message: '2Chat rejected the API key' } },
-			{ type: 'responseCode', properties: { value: 403, message: '2Chat rejected the API key' } },
+			{ type: 'responseSuccessBody', properties: { key: 'success', value: false, message: '2Chat rejected the API key' } },
+			{ type: 'responseSuccessBody', properties: { key: 'statusCode', value: 401, message: '2Chat rejected the API key' } },
+			{ type: 'responseSuccessBody', properties: { key: 'error', value: 'Unauthorized', message: '2Chat rejected the API key' } },
 		],
 	};
 }

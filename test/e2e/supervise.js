@@ -5,7 +5,7 @@
 //   node supervise.js <ownerPid> <command> [args...]
 //
 // The harness spawns this script detached (new process group) with piped stdio; the script runs <command> as its
-// child with the same stdio, so n8n and its task runner all share this group. It exists so that no n8n process can
+// child and relays its output, so n8n and its task runner all share this group. It exists so that no n8n process can
 // outlive the test process that started it, even when that process is SIGKILLed (jest workers can be, and
 // `process.on('exit')` does not fire inside jest's sandbox):
 //   - SIGTERM/SIGINT/SIGHUP to this process are forwarded to the child (graceful n8n shutdown);
@@ -25,7 +25,16 @@ if (!ownerPid || !command) {
 const cleanupDir = process.env.E2E_CLEANUP_DIR;
 delete process.env.E2E_CLEANUP_DIR;
 
-const child = spawn(command, args, { stdio: 'inherit' });
+// Output goes through this process rather than being inherited: when the owner dies, the pipe to it breaks, and an n8n
+// writing into a broken pipe does not finish its graceful shutdown; here the output is then simply dropped.
+const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+for (const [from, to] of [
+  [child.stdout, process.stdout],
+  [child.stderr, process.stderr],
+]) {
+  to.on('error', () => from.removeAllListeners('data').resume());
+  from.on('data', (chunk) => to.write(chunk));
+}
 let ownerGone = false;
 
 // Other live members of our process group (Linux /proc), e.g. a task runner whose n8n parent is gone.
@@ -64,10 +73,14 @@ child.on('error', (err) => {
   process.stderr.write(`supervise.js: cannot start ${command}: ${err.message}\n`);
   process.exit(127);
 });
+let exitCode = 0;
 child.on('exit', (code, signal) => {
-  killRestOfGroup();
+  exitCode = code ?? 128 + (os.constants.signals[signal] || 0);
+  killRestOfGroup(); // a surviving task runner would keep the output pipes open
+});
+child.on('close', () => {
   if (ownerGone && cleanupDir) fs.rmSync(cleanupDir, { recursive: true, force: true });
-  process.exit(code ?? 128 + (os.constants.signals[signal] || 0));
+  process.exit(exitCode); // stdout/stderr writes to pipes are synchronous on Linux: nothing is lost
 });
 
 for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) {

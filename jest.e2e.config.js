@@ -1,0 +1,9 @@
+// Real-n8n suites: the built package loaded into a real n8n (installed by scripts/install-n8n.sh), workflows run
+// through n8n's REST API and CLI against the local provider servers. N8N_VERSION picks the n8n line.
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.js', '<rootDir>/test/browser/**/*.e2e.test.js'],
+	testTimeout: 300000,
+	maxWorkers: 1,
+};

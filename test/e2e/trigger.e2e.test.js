@@ -1,0 +1,71 @@
+// A polling trigger inside a real, running n8n: an active workflow, a message added to the local server, and
+// the execution it produces read back through n8n's API.
+const path = require('path');
+const { startN8n, n8nBin } = require('./harness');
+const { startSimulator } = require('../simulators');
+const { BUSINESS, CONTACTS } = require('../helpers/providers');
+
+const PKG = path.resolve(__dirname, '../..');
+const KEY = 'e2e-trigger-key';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let n8n;
+let sim;
+beforeAll(async () => {
+	sim = await startSimulator('twochat', { apiKey: KEY });
+	sim.generate(10, { business: BUSINESS, contacts: CONTACTS, start: Date.now() - 3600_000, stepMs: 60_000 });
+	n8n = await startN8n({ pkgDir: PKG, bin: n8nBin() });
+}, 300000);
+afterAll(async () => {
+	if (n8n) await n8n.stop();
+	if (sim) await sim.close();
+});
+
+async function waitForExecutions(workflowId, count, timeoutMs = 40000) {
+	const t0 = Date.now();
+	for (;;) {
+		const list = await n8n.executions(workflowId);
+		if (list.length >= count) return list;
+		if (Date.now() - t0 > timeoutMs) throw new Error(`only ${list.length} executions after ${timeoutMs} ms`);
+		await sleep(500);
+	}
+}
+
+test('2Chat Trigger: a new inbound message starts the workflow once, with the normalized item', async () => {
+	const cred = await n8n.createCredential({ name: '2chat trigger', type: 'twoChatApi', data: { apiKey: KEY, baseUrl: sim.url } });
+	const created = await n8n.createWorkflow({
+		name: 'new whatsapp message',
+		nodes: [
+			{
+				id: 'c3f0a0b2-1111-4a5b-9c9d-000000000001',
+				name: 'New Message',
+				type: 'n8n-nodes-whatsapp-history.twoChatTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { pollTimes: { item: [{ mode: 'custom', cronExpression: '0-59/4 * * * * *' }] }, businessNumber: BUSINESS, event: 'inbound' },
+				credentials: { twoChatApi: { id: cred.id, name: cred.name } },
+			},
+		],
+		connections: {},
+	});
+	sim.clearRequests();
+	await n8n.activate(created);
+	// Activation polls once: it records the newest message and emits nothing.
+	expect(sim.requestsTo('/open/whatsapp/messages').length).toBeGreaterThanOrEqual(1);
+	await sleep(5000);
+	expect(await n8n.executions(created.id)).toHaveLength(0);
+
+	const arrival = sim.makeMessage({ timestamp: Date.now(), direction: 'inbound', business: BUSINESS, contact: CONTACTS[1], text: 'hello from the e2e test' });
+	sim.add(arrival);
+	sim.add(sim.makeMessage({ timestamp: Date.now() + 1, direction: 'outbound', business: BUSINESS, contact: CONTACTS[1], text: 'our reply' }));
+	const [summary] = await waitForExecutions(created.id, 1);
+	const execution = await n8n.waitForExecution(summary.id);
+	const items = n8n.nodeOutput(execution, 'New Message');
+	expect(items).toEqual([
+		expect.objectContaining({ id: arrival.uuid, provider: '2chat', direction: 'inbound', status: 'received', text: 'hello from the e2e test', contactNumber: CONTACTS[1], businessNumber: BUSINESS }),
+	]);
+	// Later polls see nothing new: still one execution.
+	await sleep(9000);
+	expect(await n8n.executions(created.id)).toHaveLength(1);
+	await n8n.deactivate(created);
+});
