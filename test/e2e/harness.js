@@ -163,18 +163,33 @@ async function freePort() {
   }
 }
 
-/** mkdtemp an N8N_USER_FOLDER with pkgDir symlinked in as community package (if given). */
-function createUserFolder({ pkgDir, prefix = 'n8n-e2e-' } = {}) {
+/**
+ * mkdtemp an N8N_USER_FOLDER and put pkgDir (if given) into <folder>/.n8n/nodes/node_modules/<package name>.
+ * pkgMode 'symlink' (default; $E2E_PKG_MODE) links the package dir: code changes need no copy, but its compiled files
+ * resolve `n8n-workflow` from the package's own node_modules (devDependency) first. 'copy' copies package.json and its
+ * `files` (like `npm install` of the published package), so `n8n-workflow` comes from n8n itself, as in production;
+ * use it when the n8n under test has another n8n-workflow version than the package's devDependency.
+ */
+function createUserFolder({ pkgDir, prefix = 'n8n-e2e-', pkgMode = process.env.E2E_PKG_MODE || 'symlink' } = {}) {
   const userFolder = fs.mkdtempSync(path.join(process.env.N8N_E2E_TMPDIR || os.tmpdir(), prefix));
   const modules = path.join(userFolder, '.n8n', 'nodes', 'node_modules');
   fs.mkdirSync(modules, { recursive: true });
   if (pkgDir) {
     const abs = path.resolve(pkgDir);
-    const { name } = JSON.parse(fs.readFileSync(path.join(abs, 'package.json'), 'utf8'));
-    if (!/^(@[^/]+\/)?n8n-nodes-/.test(name)) throw new Error(`n8n only loads packages named n8n-nodes-* (got ${name})`);
-    const link = path.join(modules, name);
-    fs.mkdirSync(path.dirname(link), { recursive: true });
-    fs.symlinkSync(abs, link, 'dir');
+    const pkg = JSON.parse(fs.readFileSync(path.join(abs, 'package.json'), 'utf8'));
+    if (!/^(@[^/]+\/)?n8n-nodes-/.test(pkg.name)) throw new Error(`n8n only loads packages named n8n-nodes-* (got ${pkg.name})`);
+    const target = path.join(modules, pkg.name);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    if (pkgMode === 'copy') {
+      const entries = ['package.json', ...(pkg.files || fs.readdirSync(abs).filter((e) => e !== 'node_modules'))];
+      for (const entry of entries) {
+        if (fs.existsSync(path.join(abs, entry))) fs.cpSync(path.join(abs, entry), path.join(target, entry), { recursive: true });
+      }
+    } else if (pkgMode === 'symlink') {
+      fs.symlinkSync(abs, target, 'dir');
+    } else {
+      throw new Error(`unknown pkgMode ${pkgMode} (symlink | copy)`);
+    }
   }
   return userFolder;
 }
@@ -447,7 +462,7 @@ function nodeError(execution, nodeName) {
 
 /**
  * Starts `n8n start` on free 127.0.0.1 ports with pkgDir loaded as community package, sets up the owner and logs in.
- * opts: { pkgDir, bin = n8nBin(), env = {}, queue = false, readyTimeoutMs = 120000, owner }
+ * opts: { pkgDir, bin = n8nBin(), env = {}, queue = false, readyTimeoutMs = 120000, owner, pkgMode (see createUserFolder) }
  * queue: true (starts redis-server from PATH on a free port) or { redisHost, redisPort } runs EXECUTIONS_MODE=queue
  * with one `n8n worker`; manual executions are offloaded to it.
  */
@@ -469,7 +484,7 @@ async function startOnce(info, opts) {
     throw new Error(`N8N_LOG_LEVEL=${extraEnv.N8N_LOG_LEVEL}: the harness detects readiness from an info log line`);
   }
   const owner = { ...OWNER, ...(opts.owner || {}) };
-  const userFolder = createUserFolder({ pkgDir });
+  const userFolder = createUserFolder({ pkgDir, pkgMode: opts.pkgMode });
   const folders = [userFolder];
   const t0 = Date.now();
   const children = [];
@@ -505,7 +520,7 @@ async function startOnce(info, opts) {
       // main's crash.journal, logs "Last session crashed" and sleeps 10 s before starting.
       const n8nFolder = path.join(userFolder, '.n8n');
       const { encryptionKey } = JSON.parse(fs.readFileSync(path.join(n8nFolder, 'config'), 'utf8'));
-      const workerFolder = createUserFolder({ pkgDir, prefix: 'n8n-e2e-worker-' });
+      const workerFolder = createUserFolder({ pkgDir, pkgMode: opts.pkgMode, prefix: 'n8n-e2e-worker-' });
       folders.push(workerFolder);
       const workerEnv = {
         ...env,
