@@ -36,14 +36,16 @@ fi
 [ -f "$pinned/package-lock.json" ] && cp "$pinned/package-lock.json" "$dir/package-lock.json"
 cd "$dir"
 # n8n pins xlsx to a URL outside the npm registry; the install folder's package.json overrides it (never the package's own).
+# With the committed lockfile: npm ci (exact versions); the first install of a new version writes one.
+verb=install; [ -f package-lock.json ] && verb=ci
 if $needs_node24; then
   # Kafka's native build downloads from the internet: skip install scripts, then compile only sqlite3.
-  log "npm install (ignore-scripts) under $(node --version)"
-  npm install --no-audit --no-fund --ignore-scripts >&2
+  log "npm $verb (ignore-scripts) under $(node --version)"
+  npm "$verb" --no-audit --no-fund --ignore-scripts >&2
   npm rebuild sqlite3 >&2
 else
-  log "npm install under $(node --version)"
-  npm install --no-audit --no-fund --ignore-scripts=false >&2
+  log "npm $verb under $(node --version)"
+  npm "$verb" --no-audit --no-fund --ignore-scripts=false >&2
 fi
 [ -f "$pinned/package-lock.json" ] || { mkdir -p "$pinned"; cp package-lock.json "$pinned/"; cp package.json "$pinned/"; }
 touch .installed

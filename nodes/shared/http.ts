@@ -1,5 +1,5 @@
 import { NodeApiError, sleep } from 'n8n-workflow';
-import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, INode } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods, IHttpRequestOptions, INode } from 'n8n-workflow';
 
 import { RequestBudget } from './budget';
 import { apiError, messageFromBody } from './errors';
@@ -110,6 +110,7 @@ export class ApiClient {
 	/** Reads the account's real rate limit; called once, when the default budget is about to run out. */
 	discoverRate?: (api: ApiClient) => Promise<number | undefined>;
 	private base?: string;
+	private credentials?: ICredentialDataDecryptedObject;
 
 	constructor(
 		readonly ctx: HostContext,
@@ -125,10 +126,22 @@ export class ApiClient {
 
 	async baseUrl(): Promise<string> {
 		if (this.base === undefined) {
-			const credentials = await this.ctx.getCredentials(this.rules.credentialType);
-			this.base = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+			this.credentials = await this.ctx.getCredentials(this.rules.credentialType);
+			this.base = String(this.credentials.baseUrl ?? '').replace(/\/+$/, '');
 		}
 		return this.base;
+	}
+
+	/**
+	 * n8n's helper, given the credential read once for this run: without it n8n loads and decrypts the credential
+	 * again for every page, which is most of its cost per request.
+	 */
+	private async authenticated(options: IHttpRequestOptions): Promise<unknown> {
+		await this.baseUrl();
+		const type = this.rules.credentialType;
+		return await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, type, options, {
+			credentialsDecrypted: { id: this.ctx.getNode().credentials?.[type]?.id ?? type, name: type, type, data: this.credentials },
+		});
 	}
 
 	fail(failure: ProviderFailure): NodeApiError {
@@ -165,11 +178,7 @@ export class ApiClient {
 			};
 			let response: { statusCode: number; headers: IDataObject; body: unknown };
 			try {
-				response = await this.ctx.helpers.httpRequestWithAuthentication.call(
-					this.ctx,
-					this.rules.credentialType,
-					options,
-				);
+				response = (await this.authenticated(options)) as typeof response;
 			} catch (error) {
 				const code = networkCode(error) ?? 'UNKNOWN';
 				const wait = backoffMs(attempt);
@@ -244,7 +253,7 @@ export class ApiClient {
 		};
 		await this.budget.take();
 		const response = (sameHost
-			? await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, this.rules.credentialType, options)
+			? await this.authenticated(options)
 			: await this.ctx.helpers.httpRequest(options)) as { statusCode: number; headers: IDataObject; body: ByteStream };
 		const stream = response.body;
 		if (response.statusCode < 200 || response.statusCode >= 300) {

@@ -32,8 +32,9 @@
 // - webhooks can answer 404 for a moment after readiness/activation: `webhook()` retries 404s;
 // - `n8n execute --rawOutput` prints log lines before the IRun JSON and prints nothing at N8N_LOG_LEVEL=error; the
 //   readiness line "Editor is now accessible" is also an info log: keep N8N_LOG_LEVEL at info (or debug);
-// - n8n sleeps 10 s at start when it finds a crash.journal in its folder (left by a killed n8n, or by a running one
-//   sharing the folder): a queue worker therefore gets its own folder.
+// - `n8n start` / `n8n worker` sleep 10 s ("Last session crashed") when they find a crash.journal in their folder (left
+//   by a killed server, or by a running one sharing the folder): a queue worker therefore gets its own folder. CLI
+//   commands (import, execute) do not look at it and can share a running server's folder (verified on 2.8.4).
 //
 // Every child is started through supervise.js as leader of its own process group; stop()/runCli timeouts signal that
 // group, and the supervisor stops n8n by itself when the test process dies (even by SIGKILL).

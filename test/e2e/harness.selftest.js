@@ -1,7 +1,10 @@
 'use strict';
 // Self-test of the e2e harness against the lab's plain-JS package (not against this repo's package, which may not
-// build yet). Run:  cd /work/main && npx jest --config '{}' --rootDir . test/e2e/harness.selftest.js --testTimeout 180000
-// Env: N8N_BIN or N8N_VERSION (default 2.8.4), LAB_DIR (default /work/shared/research/lab), KEEP_N8N=1 keeps folders.
+// build yet). `*.selftest.js` is outside jest's default testMatch, hence the inline config:
+//   cd /work/main && npx jest --config '{"testMatch":["**/test/e2e/*.selftest.js"]}' --rootDir . \
+//     test/e2e/harness.selftest.js --testTimeout 180000
+// Env: N8N_BIN or N8N_VERSION (default 2.8.4), LAB_DIR (default /work/shared/research/lab), KEEP_N8N=1 keeps folders,
+// E2E_SELFTEST_QUEUE=1 adds the queue-mode test (needs redis-server on PATH), E2E_PKG_MODE=copy copies the package.
 const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');

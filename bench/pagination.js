@@ -1,0 +1,200 @@
+// Benchmark: pulling a whole WhatsApp history in a real n8n, our node vs. what a user builds today with n8n's
+// HTTP Request node (built-in pagination: page number, stop on an empty page) + Split Out.
+// Against the local 2Chat server (20 000 messages, 100 per page) and the local 99digital server (50 per page), with
+// 20 ms added latency per request. Each workflow runs in its own `n8n execute` process; times are the nodes' own
+// execution times from the run data (n8n's boot is not counted), RSS is that process's peak.
+// Prints the figures and the ratios; asserts nothing.
+//   node bench/pagination.js [--messages 20000] [--latency 20] [--runs 3]
+const fs = require('fs');
+const path = require('path');
+const { n8nBin, createUserFolder, removeUserFolder, importCli, executeWorkflowCli } = require('../test/e2e/harness');
+const { startSimulator } = require('../test/simulators');
+
+const arg = (name, fallback) => {
+	const i = process.argv.indexOf(`--${name}`);
+	return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const MESSAGES = arg('messages', 20000);
+const LATENCY = arg('latency', 20);
+const RUNS = arg('runs', 3);
+const CONCURRENCY = 4;
+const BUSINESS = '+972501234567';
+const KEY = 'bench-key';
+const PKG = path.resolve(__dirname, '..');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const manual = { id: 'bench-manual', name: 'Manual', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+function workflow(id, nodes) {
+	const all = [manual, ...nodes];
+	const connections = {};
+	for (let i = 0; i < all.length - 1; i++) connections[all[i].name] = { main: [[{ node: all[i + 1].name, type: 'main', index: 0 }]] };
+	return { id, name: id, active: false, settings: { executionOrder: 'v1' }, nodes: all, connections };
+}
+
+const PROVIDERS = {
+	twochat: {
+		label: '2Chat (pages of 100 from 0)',
+		pageSize: 100,
+		node: 'twoChat',
+		credType: 'twoChatApi',
+		baseline: (url) => [
+			{
+				id: 'bench-http', name: 'HTTP Request', type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, position: [220, 0],
+				parameters: {
+					url: `${url}/open/whatsapp/messages/${BUSINESS}`,
+					sendHeaders: true,
+					headerParameters: { parameters: [{ name: 'X-User-API-Key', value: KEY }] },
+					options: {
+						pagination: {
+							pagination: {
+								parameters: { parameters: [{ name: 'page_number', value: '={{ $pageCount }}' }] },
+								paginationCompleteWhen: 'other',
+								completeExpression: '={{ $response.body.messages.length === 0 }}',
+							},
+						},
+					},
+				},
+			},
+			{ id: 'bench-split', name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [440, 0], parameters: { fieldToSplitOut: 'messages', options: {} } },
+		],
+	},
+	ninetyninedigital: {
+		label: '99digital (pages of 50 from 1, POST)',
+		pageSize: 50,
+		node: 'ninetyNineDigital',
+		credType: 'ninetyNineDigitalApi',
+		baseline: (url) => [
+			{
+				id: 'bench-http', name: 'HTTP Request', type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, position: [220, 0],
+				parameters: {
+					method: 'POST',
+					url: `${url}/whatsapp/v2/getHistory`,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: JSON.stringify({ apiKey: KEY, from: BUSINESS.slice(1) }),
+					options: {
+						pagination: {
+							pagination: {
+								parameters: { parameters: [{ type: 'body', name: 'page', value: '={{ $pageCount + 1 }}' }] },
+								paginationCompleteWhen: 'other',
+								completeExpression: '={{ $response.body.length === 0 }}',
+							},
+						},
+					},
+				},
+			},
+		],
+	},
+};
+
+/** Runs a workflow in its own `n8n execute` process, sampling that process's peak RSS. */
+async function execute(bin, folder, id, env) {
+	let peakKb = 0;
+	const sampler = setInterval(() => {
+		for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+			try {
+				const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+				if (!cmd.includes(`--id=${id}`)) continue;
+				const hwm = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+				if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+			} catch {
+				/* process gone */
+			}
+		}
+	}, 100);
+	try {
+		const run = await executeWorkflowCli(bin, folder, id, env, { timeoutMs: 600000 });
+		const rd = run.data.resultData;
+		if (rd.error) throw new Error(`${id} failed: ${rd.error.message}`);
+		const nodes = Object.fromEntries(Object.entries(rd.runData).map(([name, runs]) => [name, { ms: runs[0].executionTime, items: (runs[0].data.main[0] || []).length }]));
+		return { nodes, peakMb: Math.round(peakKb / 1024) };
+	} finally {
+		clearInterval(sampler);
+	}
+}
+
+async function benchProvider(bin, name) {
+	const spec = PROVIDERS[name];
+	const slow = await startSimulator(name, { apiKey: KEY, latencyMs: LATENCY });
+	const fast = await startSimulator(name, { apiKey: KEY, latencyMs: 0 });
+	const folder = createUserFolder({ pkgDir: PKG, prefix: 'wa-bench-' });
+	try {
+		for (const sim of [slow, fast]) sim.generate(MESSAGES, { business: BUSINESS, start: Date.parse('2025-01-01T00:00:00Z'), stepMs: 60_000 });
+		const creds = [
+			{ id: 'benchCredSlow01', name: 'slow', type: spec.credType, data: { apiKey: KEY, baseUrl: slow.url } },
+			{ id: 'benchCredFast01', name: 'fast', type: spec.credType, data: { apiKey: KEY, baseUrl: fast.url } },
+		];
+		const ours = (id, cred) =>
+			workflow(id, [
+				{
+					id: `${id}-node`, name: 'WhatsApp', type: `n8n-nodes-whatsapp-history.${spec.node}`, typeVersion: 1, position: [220, 0],
+					parameters: { operation: 'getAll', businessNumber: BUSINESS, returnAll: true, options: { maxConcurrentRequests: CONCURRENCY, requestsPerMinute: 1000000 } },
+					credentials: { [spec.credType]: { id: cred.id, name: cred.name } },
+				},
+			]);
+		const wfs = [workflow('benchBaseline01', spec.baseline(slow.url)), ours('benchOurs000001', creds[0]), ours('benchOursFast01', creds[1])];
+		const env = { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none', EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'false' };
+		await importCli(bin, folder, 'credentials', creds, env);
+		await importCli(bin, folder, 'workflow', wfs, env);
+
+		const results = { baseline: [], ours: [], zero: [] };
+		for (let r = 0; r < RUNS; r++) {
+			slow.clearRequests();
+			const a = await execute(bin, folder, 'benchBaseline01', env);
+			const aRequests = slow.requests.length;
+			slow.clearRequests();
+			const b = await execute(bin, folder, 'benchOurs000001', env);
+			const bRequests = slow.requests.length;
+			const z = await execute(bin, folder, 'benchOursFast01', env);
+			const aMs = Object.entries(a.nodes).filter(([n]) => n !== 'Manual').reduce((s, [, v]) => s + v.ms, 0);
+			const aItems = a.nodes[spec.baseline(slow.url).slice(-1)[0].name].items;
+			results.baseline.push({ ms: aMs, requests: aRequests, peakMb: a.peakMb, items: aItems });
+			results.ours.push({ ms: b.nodes.WhatsApp.ms, requests: bRequests, peakMb: b.peakMb, items: b.nodes.WhatsApp.items });
+			results.zero.push({ ms: z.nodes.WhatsApp.ms });
+			console.log(`  run ${r + 1}: HTTP Request ${aMs} ms (${aRequests} requests, ${aItems} items, ${a.peakMb} MB) | ours ${b.nodes.WhatsApp.ms} ms (${bRequests} requests, ${b.nodes.WhatsApp.items} items, ${b.peakMb} MB) | ours at 0 ms latency ${z.nodes.WhatsApp.ms} ms`);
+		}
+		const a = median(results.baseline.map((x) => x.ms));
+		const b = median(results.ours.map((x) => x.ms));
+		const zero = median(results.zero.map((x) => x.ms));
+		const pages = Math.ceil(MESSAGES / spec.pageSize) + 1;
+		const floor = Math.max((pages * LATENCY) / CONCURRENCY, zero);
+		return {
+			provider: spec.label,
+			baselineMs: a,
+			oursMs: b,
+			baselineRequests: results.baseline[0].requests,
+			oursRequests: results.ours[0].requests,
+			baselinePeakMb: median(results.baseline.map((x) => x.peakMb)),
+			oursPeakMb: median(results.ours.map((x) => x.peakMb)),
+			items: results.ours[0].items,
+			zeroLatencyMs: zero,
+			floorMs: Math.round(floor),
+			speedup: +(a / b).toFixed(2),
+			vsFloor: +(b / floor).toFixed(2),
+		};
+	} finally {
+		await slow.close();
+		await fast.close();
+		removeUserFolder(folder);
+	}
+}
+
+(async () => {
+	const bin = n8nBin();
+	console.log(`n8n at ${bin}; ${MESSAGES} messages, ${LATENCY} ms latency per request, ${RUNS} runs (medians), our node with ${CONCURRENCY} requests in flight`);
+	const rows = [];
+	for (const name of Object.keys(PROVIDERS)) {
+		console.log(`${PROVIDERS[name].label}:`);
+		rows.push(await benchProvider(bin, name));
+	}
+	console.log('\n| provider | HTTP Request + Split Out (a) | our node (b) | a/b | floor | b/floor | requests a / b | peak RSS a / b |');
+	console.log('|---|---|---|---|---|---|---|---|');
+	for (const r of rows) {
+		console.log(`| ${r.provider} | ${r.baselineMs} ms | ${r.oursMs} ms | **${r.speedup}×** | ${r.floorMs} ms | ${r.vsFloor}× | ${r.baselineRequests} / ${r.oursRequests} | ${r.baselinePeakMb} / ${r.oursPeakMb} MB |`);
+	}
+	console.log(`\nfloor = max(pages × latency ÷ ${CONCURRENCY}, our node's time at zero latency); ${rows[0].items} items each.`);
+	console.log(JSON.stringify(rows));
+})().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
