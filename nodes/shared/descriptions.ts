@@ -99,7 +99,7 @@ const directionFilter: INodeProperties = {
 	description: 'Only messages in this direction',
 };
 
-const contactFilter: INodeProperties = {
+export const contactFilter: INodeProperties = {
 	displayName: 'Contact Number',
 	name: 'contactNumber',
 	type: 'string',

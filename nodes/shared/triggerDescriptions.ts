@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { phoneHint, sharedOptions } from './descriptions';
+import { contactFilter, phoneHint, sharedOptions } from './descriptions';
 import type { ProviderAdapter } from './provider';
 
 const TRIGGER_OPTIONS = ['binaryPropertyName', 'downloadMedia', 'includeRaw', 'maxMediaSize'];
@@ -50,16 +50,7 @@ export function buildTriggerProperties(adapter: ProviderAdapter, watchesContacts
 			type: 'collection',
 			placeholder: 'Add Filter',
 			default: {},
-			options: [
-				{
-					displayName: 'Contact Number',
-					name: 'contactNumber',
-					type: 'string',
-					default: '',
-					placeholder: '+972 50-987-6543',
-					description: 'Only messages with this contact, in international format with the country code',
-				},
-			],
+			options: [contactFilter],
 		},
 		{
 			displayName: 'Options',
