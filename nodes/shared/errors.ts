@@ -42,7 +42,7 @@ export function apiError(node: INode, failure: ProviderFailure, itemIndex?: numb
 }
 
 export function notFoundError(node: INode, messageId: string, providerMessage?: string, itemIndex?: number): NodeApiError {
-	return apiError(node, { status: 404, message: `Message "${messageId}" not found`, providerMessage }, itemIndex);
+	return apiError(node, { status: 404, message: `Message not found: "${messageId}"`, providerMessage }, itemIndex);
 }
 
 /** Errors that are already n8n's pass through; anything else is wrapped so n8n shows it properly. */

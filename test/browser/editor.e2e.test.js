@@ -1,0 +1,300 @@
+'use strict';
+// Real-browser editor test: the built package inside a real n8n (test/e2e/harness.js), driven through n8n's own
+// editor UI with playwright-core + the system chromium, against the local provider simulators.
+//
+// For each provider (DoubleTick, 2Chat, Chirp, 99digital), in a fresh workflow:
+//   1. node panel: search the node by name, open it, add its "Get the conversation with a contact" action
+//      (n8n 2.x then adds a Manual Trigger by itself: checked);
+//   2. parameters: pick Get Conversation / Get Message / Get Many and check each operation's parameters appear
+//      (and the other operations' do not);
+//   3. credential: "Create new credential" from the node, save it with a wrong key -> the credential's own failure
+//      message is shown; then with the right key -> "Connection tested successfully";
+//   4. execution: fill Business / Contact Number, "Execute step", check the output panel (item count, provider,
+//      normalized fields) and that the simulator served the requests.
+// Screenshots: docs/screenshots/<provider>-{node-panel,parameters,credential-error,credential-ok,output}.png
+//
+// Run: cd /work/main && npm run build && npx jest --config jest.e2e.config.js test/browser
+// Needs chromium (CHROMIUM_PATH, default /usr/bin/chromium; Debian: apt-get install -y chromium) and
+// playwright-core; without them the suite is skipped with a warning saying why. Selectors are n8n 2.8.4's.
+// On a failure the page is saved as a screenshot in the OS temp dir (path in the error message).
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const PKG = path.resolve(__dirname, '../..');
+const SHOTS = path.join(PKG, 'docs', 'screenshots');
+const CHROME = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const KEY = 'sk_admin_browser-e2e-key-0123456789';
+const WRONG_KEY = 'wrong-key-browser-e2e';
+const BUSINESS_INPUT = '+972 50-123-4567';
+const STEP_MS = 30000; // generous per-step timeout: waits end as soon as the element is there
+
+const PROVIDERS = [
+	{ sim: 'doubletick', file: 'doubletick', provider: 'doubletick', node: 'DoubleTick', type: 'doubleTick', cred: 'DoubleTick API', error: 'DoubleTick rejected the API key' },
+	{ sim: 'twochat', file: '2chat', provider: '2chat', node: '2Chat', type: 'twoChat', cred: '2Chat API', error: '2Chat rejected the API key' },
+	{ sim: 'chirp', file: 'chirp', provider: 'chirp', node: 'Chirp', type: 'chirp', cred: 'Chirp API', error: 'Chirp rejected the API key (use an admin key, sk_admin_…)' },
+	{ sim: 'ninetyninedigital', file: '99digital', provider: '99digital', node: '99digital', type: 'ninetyNineDigital', cred: '99digital API', error: '99digital rejected the API key' },
+];
+
+// Parameters each operation must show (and must not show), per provider — from the providers' APIs:
+// DoubleTick reads one conversation at a time, 2Chat reads a message by session key + id, Chirp by id only,
+// 99digital scans the business number's history (contact optional).
+const OPERATIONS = [
+	{ name: 'Get Conversation', show: () => ['businessNumber', 'contactNumber', 'returnAll', 'limit'], hide: () => ['messageId', 'sessionKey'] },
+	{
+		name: 'Get Message',
+		show: (p) => ({ doubletick: ['messageId', 'businessNumber', 'contactNumber'], twochat: ['messageId', 'sessionKey', 'businessNumber'], chirp: ['messageId'], ninetyninedigital: ['messageId', 'businessNumber', 'contactNumber'] })[p.sim],
+		hide: (p) => ({ doubletick: ['sessionKey'], twochat: ['contactNumber'], chirp: ['businessNumber', 'contactNumber', 'sessionKey'], ninetyninedigital: ['sessionKey'] })[p.sim].concat(['returnAll', 'limit']),
+	},
+	{ name: 'Get Many', show: () => ['businessNumber', 'returnAll', 'limit'], hide: () => ['messageId', 'sessionKey', 'contactNumber'] },
+];
+
+let playwright = null;
+try {
+	playwright = require('playwright-core');
+} catch {
+	playwright = null;
+}
+const skipReason = !playwright
+	? 'playwright-core is not installed (npm i -D playwright-core)'
+	: !fs.existsSync(CHROME)
+		? `no chromium at ${CHROME} (apt-get install -y chromium, or set CHROMIUM_PATH)`
+		: null;
+
+if (skipReason) {
+	console.warn(`[browser e2e] SKIPPED: ${skipReason}`);
+	test.skip(`browser editor e2e skipped: ${skipReason}`, () => {});
+} else {
+	suite();
+}
+
+function suite() {
+	const { startN8n, n8nBin } = require('../e2e/harness');
+	const { startSimulator } = require('../simulators');
+	const { BUSINESS, CONTACTS, seed } = require('../helpers/providers');
+
+	let n8n;
+	let browser;
+	let context;
+	const sims = {};
+	const seeded = {};
+	const t0 = Date.now();
+	const lap = (m) => console.log(`[browser e2e +${((Date.now() - t0) / 1000).toFixed(1)} s] ${m}`);
+
+	beforeAll(async () => {
+		fs.mkdirSync(SHOTS, { recursive: true });
+		for (const p of PROVIDERS) {
+			sims[p.sim] = await startSimulator(p.sim, { apiKey: KEY });
+			seeded[p.sim] = seed(sims[p.sim], p.sim, 30);
+		}
+		const [n8nInstance, br] = await Promise.all([
+			startN8n({ pkgDir: PKG, bin: n8nBin() }),
+			playwright.chromium.launch({ executablePath: CHROME, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] }),
+		]);
+		n8n = n8nInstance;
+		browser = br;
+		lap(`n8n ${n8n.version} at ${n8n.base}, chromium ${browser.version()}`);
+		context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: n8n.base });
+		context.setDefaultTimeout(STEP_MS);
+		await login();
+		lap('browser logged in');
+	}, 300000);
+
+	afterAll(async () => {
+		if (browser) await browser.close().catch(() => {});
+		if (n8n) await n8n.stop();
+		for (const s of Object.values(sims)) await s.close();
+		lap('done');
+	}, 60000);
+
+	// The harness's cookie is not bound to a browser-id, so the editor accepts it; the login form is the fallback.
+	async function login() {
+		const [name, ...rest] = n8n.cookie().split('=');
+		await context.addCookies([{ name, value: rest.join('='), url: n8n.base }]);
+		const page = await context.newPage();
+		try {
+			await page.goto('/home/workflows');
+			await page.waitForURL(/\/(signin|home)/);
+			await page.locator('[data-test-id="main-sidebar-settings"], input[name="emailOrLdapLoginId"]').first().waitFor();
+			if (page.url().includes('/signin')) {
+				await page.fill('input[name="emailOrLdapLoginId"]', n8n.owner.email);
+				await page.fill('input[name="password"]', n8n.owner.password);
+				await page.click('[data-test-id="form-submit-button"]');
+				await page.waitForURL((u) => !/signin/.test(u.toString()));
+			}
+			await page.locator('[data-test-id="main-sidebar-settings"]').waitFor();
+		} finally {
+			await page.close();
+		}
+	}
+
+	/** Screenshot for the docs, without the toasts n8n stacks in the corner (they would hide the output). */
+	async function shot(page, p, what) {
+		const toasts = page.locator('.el-notification:visible .el-notification__closeBtn');
+		for (let i = await toasts.count(); i > 0; i--) await toasts.first().click().catch(() => {});
+		await page.locator('.el-notification:visible').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+		await page.screenshot({ path: path.join(SHOTS, `${p.file}-${what}.png`) });
+	}
+
+	/** Runs one step; a failure names the step and leaves a screenshot of the page in the temp dir. */
+	async function step(page, p, name, fn) {
+		const s = Date.now();
+		try {
+			const out = await fn();
+			lap(`${p.node}: ${name} (${Date.now() - s} ms)`);
+			return out;
+		} catch (err) {
+			const file = path.join(os.tmpdir(), `browser-e2e-${p.file}-${name.replace(/\W+/g, '-')}.png`);
+			await page.screenshot({ path: file }).catch(() => {});
+			err.message = `[${p.node}] step "${name}" failed (page: ${page.url()}, screenshot: ${file}): ${err.message}`;
+			throw err;
+		}
+	}
+
+	const param = (page, name) => page.locator(`[data-test-id="node-parameters"] [data-test-id="parameter-input-${name}"]`);
+
+	async function pickOperation(page, name) {
+		await param(page, 'operation').click();
+		await page.locator('.el-select-dropdown__item:visible', { hasText: name }).first().click();
+		await page.waitForFunction(
+			(v) => document.querySelector('[data-test-id="node-parameters"] [data-test-id="parameter-input-operation"] input')?.value === v,
+			name,
+			{ timeout: STEP_MS },
+		);
+	}
+
+	async function visibleParams(page) {
+		const ids = await page.locator('[data-test-id="node-parameters"] [data-test-id^="parameter-input-"]:visible').evaluateAll((els) => els.map((e) => e.getAttribute('data-test-id')));
+		return [...new Set(ids.map((id) => id.replace('parameter-input-', '')))].filter((n) => n !== 'field');
+	}
+
+	describe.each(PROVIDERS)('$node node in the n8n editor', (p) => {
+		test('add from the node panel, operations, credential test, execute', async () => {
+			const sim = sims[p.sim];
+			const page = await context.newPage();
+			const pageErrors = [];
+			page.on('pageerror', (e) => pageErrors.push(e.message));
+			try {
+				// 1. New workflow, node panel, search, add the action (n8n adds a Manual Trigger by itself).
+				await step(page, p, 'open a new workflow', async () => {
+					await page.goto('/workflow/new');
+					await page.locator('[data-test-id="canvas-add-button"]').waitFor();
+				});
+				await step(page, p, 'search the node panel', async () => {
+					await page.locator('[data-test-id="node-creator-plus-button"]').click();
+					const search = page.locator('[data-test-id="node-creator"] [data-test-id="node-creator-search-bar"]');
+					await search.fill(p.node);
+					const item = page.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]').filter({
+						has: page.locator('[data-test-id="node-creator-item-name"]').getByText(p.node, { exact: true }),
+					});
+					await item.first().click();
+					// The node's page in the panel: its triggers and its three actions.
+					const actions = page.locator('[data-test-id="node-creator"] [data-test-id="node-creator-category-item"]', { hasText: 'Actions' });
+					await actions.waitFor();
+					const conversation = page.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]', { hasText: 'Get the conversation with a contact' });
+					if (!(await conversation.isVisible())) await actions.click();
+					for (const action of ['Get the conversation with a contact', 'Get many messages', 'Get a message']) {
+						await page.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]', { hasText: action }).waitFor();
+					}
+					await shot(page, p, 'node-panel');
+					await conversation.click();
+				});
+				await step(page, p, 'node added with a Manual Trigger', async () => {
+					await page.locator('[data-test-id="ndv"]').waitFor();
+					await page.locator(`[data-test-id="canvas-node"][data-node-type="n8n-nodes-whatsapp-history.${p.type}"]`).waitFor({ state: 'attached' });
+					await page.locator('[data-test-id="canvas-node"][data-node-type="n8n-nodes-base.manualTrigger"]').waitFor({ state: 'attached' });
+					await param(page, 'operation').waitFor();
+				});
+
+				// 2. Each operation shows its own parameters.
+				for (const op of OPERATIONS) {
+					await step(page, p, `operation ${op.name}`, async () => {
+						await pickOperation(page, op.name);
+						for (const name of op.show(p)) await param(page, name).first().waitFor();
+						const shown = await visibleParams(page);
+						expect(shown).toEqual(expect.arrayContaining(['operation', ...op.show(p)]));
+						for (const name of op.hide(p)) expect(shown).not.toContain(name);
+					});
+				}
+
+				// 3. Credential created from the node: wrong key, then the right key, each tested by n8n.
+				const dialog = page.locator('.el-dialog').filter({ has: page.locator('[data-test-id="credential-edit-dialog"]') });
+				const config = dialog.locator('[data-test-id="node-credentials-config-container"]');
+				const ok = config.locator('[data-test-id="credentials-config-container-test-success"]');
+				const failed = config.getByText(/Couldn.t connect with these settings/);
+				await step(page, p, 'create credential: wrong key', async () => {
+					await page.locator('[data-test-id="node-credentials-select"]').click();
+					await page.locator('[data-test-id="node-credentials-select-item-new"]').click();
+					await dialog.waitFor();
+					await expect(dialog.innerText()).resolves.toContain(p.cred);
+					await dialog.locator('[data-test-id="parameter-input-apiKey"] input').fill(WRONG_KEY);
+					await dialog.locator('[data-test-id="parameter-input-baseUrl"] input').fill(sim.url);
+					await dialog.locator('[data-test-id="credential-save-button"]').click();
+					await ok.or(failed).first().waitFor();
+					expect(await ok.isVisible()).toBe(false);
+					await config.getByText('More details').click();
+					await config.getByText(p.error, { exact: true }).waitFor();
+					expect(await config.innerText()).not.toContain(WRONG_KEY);
+					await shot(page, p, 'credential-error');
+				});
+				await step(page, p, 'fix credential: right key', async () => {
+					await dialog.locator('[data-test-id="parameter-input-apiKey"] input').fill(KEY);
+					await dialog.locator('[data-test-id="credential-save-button"]').click();
+					await ok.waitFor();
+					await failed.waitFor({ state: 'hidden' });
+					expect(await ok.innerText()).toContain('Connection tested successfully');
+					await shot(page, p, 'credential-ok');
+					await dialog.locator('.el-dialog__headerbtn').click();
+					await dialog.waitFor({ state: 'hidden' });
+					await page.locator('[data-test-id="ndv"]').waitFor();
+					await page.waitForFunction(
+						() => /account/.test(document.querySelector('[data-test-id="node-credentials-select"] input')?.value || ''),
+						null,
+						{ timeout: STEP_MS },
+					);
+				});
+
+				// 4. Get Conversation with the simulator's first contact, executed from the node.
+				const contact = CONTACTS[0];
+				const expected = seeded[p.sim].filter((m) => m.contact === contact);
+				await step(page, p, 'fill Get Conversation', async () => {
+					await pickOperation(page, 'Get Conversation');
+					await param(page, 'businessNumber').locator('input').fill(BUSINESS_INPUT);
+					await param(page, 'contactNumber').locator('input').fill(contact);
+					await param(page, 'contactNumber').locator('input').blur();
+					await shot(page, p, 'parameters');
+				});
+				await step(page, p, 'execute and read the output', async () => {
+					sim.clearRequests();
+					await page.locator('[data-test-id="node-execute-button"]').click();
+					const output = page.locator('[data-test-id="output-panel"]');
+					try {
+						await output.locator('[data-test-id="node-run-status-success"]').waitFor({ timeout: 60000 });
+					} catch (err) {
+						throw new Error(`no successful run in the output panel: ${(await output.innerText().catch(() => '')).slice(0, 1500)}`);
+					}
+					const count = output.locator('[data-test-id="ndv-items-count"]');
+					await count.waitFor();
+					expect((await count.innerText()).trim()).toBe(`${expected.length} items`);
+					await output.locator('[data-test-id="radio-button-json"]').click();
+					const json = output.locator('[data-test-id="ndv-data-container"]');
+					await json.getByText(`"${expected[0].id}"`).first().waitFor();
+					const text = (await json.innerText()).replace(/\s+/g, ' ');
+					expect(text).toContain(`"provider": "${p.provider}"`);
+					expect(text).toContain(`"contactNumber": "${contact}"`);
+					expect(text).toContain(`"businessNumber": "${BUSINESS}"`);
+					expect(text).toMatch(/"direction": "(inbound|outbound)"/);
+					expect(text).toMatch(/"timestamp": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"/);
+					await shot(page, p, 'output');
+					// The run really went to the simulator, with the right key, without errors.
+					expect(sim.requests.length).toBeGreaterThan(0);
+					expect(sim.requests.filter((r) => r.status >= 400)).toEqual([]);
+				});
+				if (pageErrors.length) lap(`${p.node}: page errors (not failing the test): ${pageErrors.join(' | ').slice(0, 500)}`);
+				expect(pageErrors.filter((m) => /whatsapp|doubletick|2chat|chirp|99digital/i.test(m))).toEqual([]);
+			} finally {
+				await page.close();
+			}
+		}, 180000);
+	});
+}
