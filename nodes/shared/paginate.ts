@@ -38,8 +38,9 @@ function needsClientFiltering(adapter: ProviderAdapter, q: ListQuery): boolean {
 
 /** The date windows of a window-style provider, newest first, covering [start, end] exactly. */
 export function dateWindows(query: ListQuery, days: number, defaultRangeDays: number, now = Date.now()): Array<{ startMs: number; endMs: number }> {
-	const end = query.endMs ?? now;
-	const start = query.startMs ?? end - defaultRangeDays * DAY_MS;
+	// Without an end date the range runs a day past our clock: the provider's clock may be ahead of ours.
+	const end = query.endMs ?? now + DAY_MS;
+	const start = query.startMs ?? (query.endMs ?? now) - defaultRangeDays * DAY_MS;
 	const size = days * DAY_MS;
 	const windows = [];
 	for (let hi = end; hi >= start; hi -= size) windows.push({ startMs: Math.max(start, hi - size + 1), endMs: hi });

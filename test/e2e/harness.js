@@ -4,11 +4,12 @@
 //   const { startN8n, n8nBin, runCli, importCli, executeWorkflowCli, createUserFolder } = require('./harness');
 //   const bin = n8nBin();                        // $N8N_BIN, else scripts/install-n8n.sh ${N8N_VERSION || 2.8.4}
 //   const n8n = await startN8n({ pkgDir, bin, env: {}, queue: false });
-//   n8n.base, n8n.userFolder, n8n.version, n8n.log(), n8n.cookie()
+//   n8n.base, n8n.userFolder, n8n.version, n8n.profile (versionProfile), n8n.log(), n8n.cookie()
 //   n8n.api(method, path, body)                 // REST with the auth cookie, throws on non-2xx, unwraps {data}
 //   n8n.request(method, path, body, headers)    // same, never throws: { status, body, text, headers }
 //   n8n.createCredential({ name, type, data }) / n8n.testCredential({ ...created, data }) -> { status, message }
-//   n8n.createWorkflow(wf) / n8n.activate(created) / n8n.deactivate(created)
+//   n8n.createWorkflow(wf) / n8n.activate(created) / n8n.deactivate(created)   // both return once triggers run/stopped
+//   n8n.profile.pollEvery(seconds)              // a poll trigger's `pollTimes` polling every N s on this n8n line
 //   n8n.runManual(wf | created, { triggerName, timeoutMs }) -> { executionId, execution, workflow }
 //   n8n.executions(workflowId), n8n.execution(id), n8n.waitForExecution(id)
 //   n8n.webhook(path, { method, query, body, headers, retryMs, test }) -> { status, body, headers, waitedMs }
@@ -59,30 +60,77 @@ const tail = (text, lines = 60) => String(text).split('\n').slice(-lines).join('
 // ---------------------------------------------------------------------------------------------------------------
 // Version differences between n8n lines: keep them here and only here.
 // ---------------------------------------------------------------------------------------------------------------
-function versionProfile(version) {
-  const [major] = String(version).split('.').map(Number);
+function versionProfile(version, features = {}) {
+  const [major, minor] = String(version).split('.').map(Number);
+  // n8n refuses poll triggers that fire more than once a minute. 1.x-2.8 only look for a '*' in the seconds field, so
+  // '0-59/4 * * * * *' passes; 2.40 (n8n-workflow isSubMinuteCron) accepts only a single fixed second there. A list of
+  // fixed-second crons ('0 * * * * *', '4 * * * * *', ...) passes every line. features.subMinuteCronAllowed(expr) is
+  // the install's own check (see n8nInstall); without it 2.40+ is assumed strict.
+  const subMinuteCronAllowed = features.subMinuteCronAllowed || (() => major < 2 || (major === 2 && minor < 40));
   return {
     version,
     major,
+    minor,
     // CLI: make a workflow active in the database (picked up by the next `n8n start`).
     cliActivateArgs: (id) => (major >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']),
     // REST: POST /rest/workflows/:id/activate {versionId} (versionId required) works in 2.8.4 and 1.123.50; 1.123.50
     // also accepts PATCH /rest/workflows/:id {active: true, versionId}, which 2.8.4 answers 200 but IGNORES (stays
     // inactive). PATCH is only the fallback for older 1.x lines without /activate (404).
+    // 2.40 (N8N_USE_WORKFLOW_PUBLICATION_SERVICE, default on) answers /activate with active: true at once but starts
+    // the triggers later from an outbox, and a trigger that fails to start (e.g. a rejected poll interval) only shows in
+    // GET /rest/workflows/:id/publication-status {status: in_progress|published|partial|failed|not_published,
+    // triggers: [{nodeId, status, errorMessage}]} (404 on lines without it). We wait for it, so that after activate()
+    // the triggers run (the poll-on-activation included) on every line, and a failed start throws as it does in 2.8.
     restActivate: async (api, wf) => {
       const p = `/rest/workflows/${wf.id}/activate`;
       const res = await api.request('POST', p, { versionId: wf.versionId });
       const out = res.status !== 404 ? api.unwrap('POST', p, res) : await api('PATCH', `/rest/workflows/${wf.id}`, { active: true, versionId: wf.versionId });
       if (!out || out.active !== true) throw new Error(`workflow ${wf.id} is not active after activation: ${JSON.stringify(out).slice(0, 500)}`);
+      const status = await waitForPublication(api, wf.id, ['published']);
+      if (status && status.status !== 'published') {
+        const errors = (status.triggers || []).filter((t) => t.errorMessage).map((t) => `${t.nodeId}: ${t.errorMessage}`);
+        throw new Error(`workflow ${wf.id} was activated but its triggers did not start (publication ${status.status}): ${errors.join('; ') || JSON.stringify(status)}`);
+      }
       return out;
     },
     restDeactivate: async (api, wf) => {
       const res = await api.request('POST', `/rest/workflows/${wf.id}/deactivate`, {});
-      if (res.status !== 404) return api.unwrap('POST', `/rest/workflows/${wf.id}/deactivate`, res);
-      return api('PATCH', `/rest/workflows/${wf.id}`, { active: false, versionId: wf.versionId });
+      const out = res.status !== 404 ? api.unwrap('POST', `/rest/workflows/${wf.id}/deactivate`, res) : await api('PATCH', `/rest/workflows/${wf.id}`, { active: false, versionId: wf.versionId });
+      await waitForPublication(api, wf.id, ['not_published']);
+      return out;
     },
     loginBody: ({ email, password }) => ({ emailOrLdapLoginId: email, password }),
+    /** Poll trigger parameter `pollTimes` that polls every `seconds` s (a divisor of 60) on this line. */
+    pollEvery: (seconds) => {
+      if (!(seconds >= 1 && 60 % seconds === 0)) throw new Error(`pollEvery(${seconds}): seconds must divide 60`);
+      const expression = `0-59/${seconds} * * * * *`;
+      if (subMinuteCronAllowed(expression)) return { item: [{ mode: 'custom', cronExpression: expression }] };
+      return { item: Array.from({ length: 60 / seconds }, (_, i) => ({ mode: 'custom', cronExpression: `${i * seconds} * * * * *` })) };
+    },
   };
+}
+
+/**
+ * 2.40+: waits until GET /rest/workflows/:id/publication-status is no longer in_progress (and, for a moment, reaches
+ * one of `wanted`). Resolves the last status, or undefined where the endpoint does not exist (activation is synchronous).
+ */
+async function waitForPublication(api, workflowId, wanted, timeoutMs = 60000) {
+  const p = `/rest/workflows/${workflowId}/publication-status`;
+  const t0 = Date.now();
+  let settledAt;
+  for (;;) {
+    const res = await api.request('GET', p);
+    if (res.status === 404) return undefined;
+    const status = api.unwrap('GET', p, res);
+    if (wanted.includes(status.status)) return status;
+    if (status.status !== 'in_progress') {
+      // settled on something else: give the status rows a moment to catch up before reporting it
+      settledAt = settledAt || Date.now();
+      if (Date.now() - settledAt > 3000) return status;
+    }
+    if (Date.now() - t0 > timeoutMs) throw new Error(`workflow ${workflowId}: publication still ${status.status} after ${timeoutMs} ms`);
+    await sleep(100);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -116,9 +164,9 @@ function n8nInstall(bin) {
     pkgDir,
     installDir,
     version: pkg.version,
-    profile: versionProfile(pkg.version),
     node: nodeFor(pkg.engines && pkg.engines.node, installDir),
   };
+  info.profile = versionProfile(pkg.version, { subMinuteCronAllowed: (expr) => subMinuteCronAllowed(info, expr) });
   installCache.set(bin, info);
   return info;
 }
@@ -135,6 +183,30 @@ function nodeFor(range, installDir) {
   const found = candidates.find((file) => fs.existsSync(file));
   if (found) return found;
   throw new Error(`n8n needs node ${range} (running ${process.version}); set N8N_NODE or run scripts/install-n8n.sh`);
+}
+
+// Whether this install lets a poll trigger use `expression`: asks its n8n-workflow's isSubMinuteCron (run by the
+// install's node, once per expression); lines without that function only reject a '*' in the seconds field.
+function subMinuteCronAllowed(info, expression) {
+  info.cronChecks = info.cronChecks || new Map();
+  if (!info.cronChecks.has(expression)) {
+    let cronFile;
+    try {
+      cronFile = path.join(path.dirname(require.resolve('n8n-workflow/package.json', { paths: [info.pkgDir] })), 'dist', 'cjs', 'cron.js');
+    } catch {
+      cronFile = undefined;
+    }
+    let rejected;
+    if (cronFile && fs.existsSync(cronFile)) {
+      const script = `const m = require(${JSON.stringify(cronFile)}); process.stdout.write(String(typeof m.isSubMinuteCron === 'function' ? m.isSubMinuteCron(${JSON.stringify(expression)}) : 'none'))`;
+      const out = execFileSync(info.node, ['-e', script], { encoding: 'utf8' }).trim();
+      rejected = out === 'none' ? expression.split(' ')[0].includes('*') : out === 'true';
+    } else {
+      rejected = expression.split(' ')[0].includes('*');
+    }
+    info.cronChecks.set(expression, !rejected);
+  }
+  return info.cronChecks.get(expression);
 }
 
 function loadFlatted(info) {
@@ -548,6 +620,7 @@ async function startOnce(info, opts) {
       userFolder,
       version: info.version,
       install: info,
+      profile: info.profile,
       bin: info.bin,
       owner,
       pid: main.pid,

@@ -42,7 +42,8 @@ test('2Chat Trigger: a new inbound message starts the workflow once, with the no
 				type: 'n8n-nodes-whatsapp-history.twoChatTrigger',
 				typeVersion: 1,
 				position: [0, 0],
-				parameters: { pollTimes: { item: [{ mode: 'custom', cronExpression: '0-59/4 * * * * *' }] }, businessNumber: BUSINESS, event: 'inbound' },
+				// every 4 s: '0-59/4 * * * * *' where n8n allows it, a list of fixed-second crons on lines that refuse sub-minute crons
+				parameters: { pollTimes: n8n.profile.pollEvery(4), businessNumber: BUSINESS, event: 'inbound' },
 				credentials: { twoChatApi: { id: cred.id, name: cred.name } },
 			},
 		],
