@@ -24,7 +24,7 @@ export class Chirp implements INodeType {
 			optional: { getConversation: ['businessNumber'], getAll: ['businessNumber'] },
 			notes: {
 				getConversation:
-					"Chirp has no per-contact list: the node reads the organization's messages (cursor pages, newest first) and keeps this contact's",
+					"Chirp has no per-contact list: the node reads the organization's messages (cursor pages, newest first) and keeps this contact's messages",
 				getAll:
 					'Chirp documents only the single-message read; the list is taken to work like its documented SMS list (cursor pages). Contact, number and date filters are applied by the node.',
 			},

@@ -15,6 +15,9 @@
 //   n8n.webhook(path, { method, query, body, headers, retryMs, test }) -> { status, body, headers, waitedMs }
 //   n8n.nodeOutput(execution, node) -> items' json (binary as non-enumerable `$binary`); nodeItems(); nodeError()
 //   n8n.runCli(args, env)                       // CLI against the running instance's folder
+//   await n8n.restartMain({ signal, whileStopped }) // stop + start `n8n start` on the same folder/DB/key/ports (worker
+//                                               // and redis keep running), log in again -> { stopMs, readyMs }
+//   n8n.workerLog(), n8n.redis                  // queue mode: the worker's output, { host, port } of redis
 //   await n8n.stop()                            // SIGTERM, SIGKILL after 10 s, folder removed unless KEEP_N8N=1
 //   runCli(bin, userFolder, args, env) -> { code, stdout, stderr, output, ms }
 //   importCli(bin, userFolder, 'credentials' | 'workflow', objects, env)
@@ -51,6 +54,7 @@ const SUPERVISOR = path.join(__dirname, 'supervise.js');
 const DEFAULT_VERSION = '2.8.4';
 const READY_PATTERN = /Editor is now accessible/;
 const WORKER_READY_PATTERN = /n8n worker is now ready/;
+const RESTART_MARKER = '----- [n8n-e2e] main restarted -----';
 const LOG_LIMIT = 8 * 1024 * 1024;
 const OWNER = { email: 'owner@e2e.test', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Passw0rd-1' };
 
@@ -582,10 +586,20 @@ async function startOnce(info, opts) {
       });
     }
 
-    const main = spawnN8n(info, ['start'], env, { cleanupDir: userFolder });
-    children.push(main);
-    const mainOut = collectOutput(main);
-    const readyMs = await waitForLog(main, mainOut, READY_PATTERN, readyTimeoutMs, `n8n ${info.version} start`);
+    // main: the current `n8n start` child; mainLogs: its output and that of the processes it replaced (restartMain)
+    let main;
+    const mainLogs = [];
+    const startMain = async () => {
+      const child = spawnN8n(info, ['start'], env, { cleanupDir: userFolder });
+      const idx = children.indexOf(main);
+      if (idx >= 0) children[idx] = child;
+      else children.push(child);
+      main = child;
+      const out = collectOutput(child);
+      mainLogs.push(out);
+      return waitForLog(child, out, READY_PATTERN, readyTimeoutMs, `n8n ${info.version} start`);
+    };
+    const readyMs = await startMain();
 
     let workerOut;
     if (queue) {
@@ -625,7 +639,34 @@ async function startOnce(info, opts) {
       owner,
       pid: main.pid,
       startupMs: { ready: readyMs, total: Date.now() - t0 },
-      log: () => mainOut.all,
+      /** Main's output; after restartMain() the earlier processes' output too, each followed by a marker line. */
+      log: () => mainLogs.map((o) => o.all).join(`\n${RESTART_MARKER}\n`),
+      restarts: 0,
+      /**
+       * Stops the main `n8n start` (SIGTERM: graceful, or opts.signal 'SIGKILL': a crash) and starts it again with the
+       * same environment: same user folder (sqlite database, encryption key, static data), ports (so `base` stays
+       * valid), and in queue mode the same redis and bull prefix. The worker and redis keep running. `whileStopped`
+       * (async fn) runs while no main process is up. Logs in again and resolves { stopMs, readyMs } once the new main
+       * logs "Editor is now accessible" (its active workflows may still be activating then: wait for their effects).
+       * After a SIGKILL n8n finds its crash journal and waits ~10 s before starting.
+       */
+      async restartMain({ signal = 'SIGTERM', whileStopped } = {}) {
+        if (instance.stopped) throw new Error('restartMain() after stop()');
+        const t1 = Date.now();
+        if (signal === 'SIGKILL') {
+          signalGroup(main, 'SIGKILL');
+          await main.exited;
+        } else {
+          await terminate(main);
+        }
+        const stopMs = Date.now() - t1;
+        if (whileStopped) await whileStopped();
+        const ready = await startMain();
+        instance.pid = main.pid;
+        instance.restarts += 1;
+        await client.login();
+        return { stopMs, readyMs: ready };
+      },
       workerLog: () => (workerOut ? workerOut.all : ''),
       redis,
       /** Runs an n8n CLI command against this instance's folder (sqlite shared with the running server). */
