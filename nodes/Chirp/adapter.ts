@@ -1,3 +1,6 @@
+import { NodeApiError } from 'n8n-workflow';
+
+import { asNodeError } from '../shared/errors';
 import type { ApiClient } from '../shared/http';
 import { record } from '../shared/mapping';
 import type { Page, PageRef, ProviderAdapter } from '../shared/provider';
@@ -5,6 +8,9 @@ import type { ListQuery, MessageLookup } from '../shared/types';
 import { toMessage } from './toMessage';
 
 const BASE = '/v1/organization/whatsapp/messages';
+
+/** Runs whose page size the API refused: they go on with the API's default size. */
+const usesDefaultSize = new WeakSet<ApiClient>();
 
 /** Chirp's error bodies: `{error: {type, code, message}}`, or `{error: "text"}` on 429. */
 function messageOf(body: unknown): string | undefined {
@@ -35,10 +41,20 @@ export const chirpAdapter: ProviderAdapter = {
 	},
 	async listPage(api: ApiClient, query: ListQuery, ref: PageRef): Promise<Page> {
 		if (ref.kind !== 'cursor') throw new Error('Chirp pages by cursor');
-		const qs: Record<string, string | number> = { limit: ref.size };
+		const qs: Record<string, string | number> = {};
+		if (!usesDefaultSize.has(api)) qs.limit = ref.size;
 		if (ref.cursor) qs.cursor = ref.cursor;
 		if (query.direction) qs.direction = query.direction.toUpperCase();
-		const reply = await api.request({ path: BASE, qs });
+		let reply: unknown;
+		try {
+			reply = await api.request({ path: BASE, qs });
+		} catch (error) {
+			// The list's maximum page size is not documented: if our size is refused, use the API's default size.
+			if (!(error instanceof NodeApiError && error.httpCode === '400' && /limit/i.test(String(error.description)))) throw asNodeError(api.node, error);
+			delete qs.limit;
+			usesDefaultSize.add(api);
+			reply = await api.request({ path: BASE, qs });
+		}
 		const body = record(reply);
 		if (!Array.isArray(body.messages)) throw api.badBody(reply, 'no "messages" list');
 		const items = body.messages as unknown[];

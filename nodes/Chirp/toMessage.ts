@@ -41,7 +41,7 @@ export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 		conversationId: str(record(raw.conversationWindow).id),
 		direction: inbound ? 'inbound' : 'outbound',
 		type,
-		text: str(raw.textBody) ?? str(raw.mediaCaption) ?? str(raw.buttonText) ?? str(raw.reactionEmoji),
+		text: str(raw.textBody) ?? str(raw.mediaCaption),
 		media: hasMedia
 			? media({
 					url: str(raw.mediaUrl),

@@ -95,11 +95,11 @@ describe.each([
 	});
 
 	test('other 4xx fail at once with the provider message', async () => {
-		sim.fault({ path: listPath, times: 1, status: 400, body: name === 'chirp' ? { error: { type: 'invalid_request_error', message: 'limit is odd' } } : { success: false, message: 'limit is odd', statusCode: 400 } });
+		sim.fault({ path: listPath, times: 1, status: 400, body: name === 'chirp' ? { error: { type: 'invalid_request_error', message: 'cursor is odd' } } : { success: false, message: 'cursor is odd', statusCode: 400 } });
 		const err = await getAll(sim, name, { maxConcurrentRequests: 1 }).catch((e) => e);
 		expect(err).toBeInstanceOf(NodeApiError);
 		expect(err.httpCode).toBe('400');
-		expect(err.description).toMatch(/limit is odd/);
+		expect(err.description).toMatch(/cursor is odd/);
 		expect(calls()).toBe(1);
 	});
 
@@ -153,6 +153,21 @@ describe.each([['twochat'], ['ninetyninedigital']])('%s: page-numbered quirks', 
 		const pagesAsked = sim.requestsTo(listPath).map((r) => (name === 'twochat' ? Number(r.query.page_number ?? 0) : r.body.page));
 		expect(pagesAsked).toEqual(name === 'twochat' ? [0, 1, 2] : [1, 2, 3]);
 	});
+});
+
+test('chirp: a page size above the API maximum falls back to the API default size', async () => {
+	const sim = await startSimulator('chirp', { apiKey: KEY });
+	try {
+		const expected = seed(sim, 'chirp', 60).map((s) => s.id);
+		sim.fault({ path: '/v1/organization/whatsapp/messages', times: 1, status: 400, body: { error: { type: 'invalid_request_error', message: 'limit must be at most 50' } } });
+		const { ids } = await getAll(sim, 'chirp', { maxConcurrentRequests: 1 });
+		expect(ids).toEqual(expected);
+		const asked = sim.requestsTo('/v1/organization/whatsapp/messages').map((r) => r.query.limit);
+		expect(asked[0]).toBe('100');
+		expect(asked.slice(1).every((l) => l === undefined)).toBe(true);
+	} finally {
+		await sim.close();
+	}
 });
 
 describe('doubletick: date windows', () => {
