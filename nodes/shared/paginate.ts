@@ -129,22 +129,45 @@ export async function* paginate(
 	const refAt = (n: number): PageRef | undefined =>
 		style.kind === 'pages' ? (n < maxPages ? { kind: 'pages', page: style.first + n } : undefined) : refs[n];
 
-	const inflight: Array<{ ref: PageRef; result: Promise<Page> }> = [];
+	// Pages requested and not yet consumed, in order. With several requests in flight a finished request frees
+	// its slot at once (the next page is requested then, not when the consumer reaches it); at most
+	// 2 × concurrency pages are held ahead.
+	const queue: Array<{ ref: PageRef; result: Promise<Page> }> = [];
+	let active = 0;
+	let stopped = false;
 	let nextIndex = 0;
+	const fill = (): void => {
+		while (!stopped && active < concurrency && queue.length < concurrency * 2 && queue.length < pagesWanted()) {
+			const ref = refAt(nextIndex);
+			if (!ref) return;
+			nextIndex++;
+			active++;
+			const result = adapter.listPage(api, query, ref);
+			// Pages fetched ahead may be abandoned; their failures must not surface as unhandled.
+			result.then(
+				(page) => {
+					active--;
+					// A short page is the end: nothing past it is requested. With one request at a time the run
+					// stays strictly sequential, so it never asks for a page it does not need.
+					if (style.kind === 'pages' && page.items.length < style.size) stopped = true;
+					else if (concurrency > 1) fill();
+				},
+				() => {
+					active--;
+					stopped = true;
+				},
+			);
+			queue.push({ ref, result });
+		}
+	};
 	try {
 		for (;;) {
-			while (inflight.length < concurrency && inflight.length < pagesWanted()) {
-				const ref = refAt(nextIndex);
-				if (!ref) break;
-				nextIndex++;
-				const result = adapter.listPage(api, query, ref);
-				// Pages fetched ahead may be abandoned; their failures must not surface as unhandled.
-				result.catch(() => undefined);
-				inflight.push({ ref, result });
-			}
-			const head = inflight.shift();
+			fill();
+			const head = queue[0];
 			if (!head) return;
+			// The head stays queued while awaited, so it counts as a page already asked for.
 			const page = await head.result;
+			queue.shift();
 			if (head.ref.kind === 'windows') {
 				const r = yield* take(page.items, head.ref);
 				if (r.full) return;
@@ -155,8 +178,8 @@ export async function* paginate(
 			if (style.kind === 'pages' && page.items.length < style.size) return;
 		}
 	} finally {
+		stopped = true;
 		// Pages fetched ahead and not needed: let them finish so no request outlives the node's run.
-		await Promise.allSettled(inflight.map((f) => f.result));
-		inflight.length = 0;
+		await Promise.allSettled(queue.map((f) => f.result));
 	}
 }
