@@ -36,16 +36,23 @@ fi
 [ -f "$pinned/package-lock.json" ] && cp "$pinned/package-lock.json" "$dir/package-lock.json"
 cd "$dir"
 # n8n pins xlsx to a URL outside the npm registry; the install folder's package.json overrides it (never the package's own).
-# With the committed lockfile: npm ci (exact versions); the first install of a new version writes one.
-verb=install; [ -f package-lock.json ] && verb=ci
+# With the committed lockfile: npm ci (exact versions); npm refuses it when the registry lacks some optional
+# platform packages the lockfile names, and npm install (which keeps the locked versions) takes over.
+install() { # extra npm flags
+  if [ -f package-lock.json ]; then
+    npm ci --no-audit --no-fund "$@" >&2 || npm install --no-audit --no-fund "$@" >&2
+  else
+    npm install --no-audit --no-fund "$@" >&2
+  fi
+}
 if $needs_node24; then
   # Kafka's native build downloads from the internet: skip install scripts, then compile only sqlite3.
-  log "npm $verb (ignore-scripts) under $(node --version)"
-  npm "$verb" --no-audit --no-fund --ignore-scripts >&2
+  log "installing (ignore-scripts) under $(node --version)"
+  install --ignore-scripts
   npm rebuild sqlite3 >&2
 else
-  log "npm $verb under $(node --version)"
-  npm "$verb" --no-audit --no-fund --ignore-scripts=false >&2
+  log "installing under $(node --version)"
+  install --ignore-scripts=false
 fi
 [ -f "$pinned/package-lock.json" ] || { mkdir -p "$pinned"; cp package-lock.json "$pinned/"; cp package.json "$pinned/"; }
 touch .installed

@@ -5,6 +5,6 @@
 # can be tried without a real account. Ctrl+C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -d node_modules/n8n-workflow ] || npm ci --no-audit --no-fund
+[ -d node_modules/n8n-workflow ] || npm ci --no-audit --no-fund || npm install --no-audit --no-fund  # ci refuses a lockfile whose optional platform packages this registry lacks
 npm run build
 exec node scripts/start.js
