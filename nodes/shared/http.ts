@@ -1,8 +1,8 @@
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods, IHttpRequestOptions, INode } from 'n8n-workflow';
 
 import { RequestBudget } from './budget';
-import { apiError, messageFromBody } from './errors';
+import { apiError, asNodeError, messageFromBody } from './errors';
 import type { ProviderFailure } from './errors';
 import type { HostContext } from './types';
 
@@ -180,6 +180,8 @@ export class ApiClient {
 			try {
 				response = (await this.authenticated(options)) as typeof response;
 			} catch (error) {
+				// Not a network failure (e.g. the credential is missing): n8n's own error says it best.
+				if (error instanceof NodeOperationError) throw asNodeError(this.node, error, this.itemIndex);
 				const code = networkCode(error) ?? 'UNKNOWN';
 				const wait = backoffMs(attempt);
 				if (RETRYABLE_NETWORK.includes(code) && attempt < this.retry.maxRetries && waited + wait <= this.retry.maxWaitMs) {
