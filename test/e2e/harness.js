@@ -11,7 +11,7 @@
 //   n8n.createWorkflow(wf) / n8n.activate(created) / n8n.deactivate(created)   // both return once triggers run/stopped
 //   n8n.profile.pollEvery(seconds)              // a poll trigger's `pollTimes` polling every N s on this n8n line
 //   n8n.runManual(wf | created, { triggerName, timeoutMs }) -> { executionId, execution, workflow }
-//   n8n.executions(workflowId), n8n.execution(id), n8n.waitForExecution(id)
+//   n8n.executions(workflowId), n8n.waitForExecutions(workflowId, count), n8n.execution(id), n8n.waitForExecution(id)
 //   n8n.webhook(path, { method, query, body, headers, retryMs, test }) -> { status, body, headers, waitedMs }
 //   n8n.nodeOutput(execution, node) -> items' json (binary as non-enumerable `$binary`); nodeItems(); nodeError()
 //   n8n.runCli(args, env)                       // CLI against the running instance's folder
@@ -842,6 +842,16 @@ function createClient({ base, info, owner }) {
       const q = `filter=${encodeURIComponent(JSON.stringify({ workflowId: String(workflowId) }))}&limit=${limit}`;
       const res = await api('GET', `/rest/executions?${q}`);
       return Array.isArray(res) ? res : res.results;
+    },
+    /** Waits until the workflow has at least `count` executions (e.g. from an active trigger); newest first. */
+    async waitForExecutions(workflowId, count, { timeoutMs = 45000 } = {}) {
+      const t0 = Date.now();
+      for (;;) {
+        const list = await client.executions(workflowId);
+        if (list.length >= count) return list;
+        if (Date.now() - t0 > timeoutMs) throw new Error(`only ${list.length} of ${count} executions after ${timeoutMs} ms`);
+        await sleep(500);
+      }
     },
 
     /**

@@ -5,7 +5,7 @@
 const { execFileSync } = require('child_process');
 const path = require('path');
 const { startN8n, n8nBin } = require('./harness');
-const { manualWorkflow } = require('./workflow');
+const { manualWorkflow, pollingTriggerWorkflow } = require('./workflow');
 const { startSimulator } = require('../simulators');
 const { BUSINESS, CONTACTS, seed } = require('../helpers/providers');
 
@@ -58,16 +58,6 @@ describeQueue('queue mode (main + worker + redis)', () => {
 		}
 	}
 
-	async function waitForExecutions(workflowId, count, timeoutMs = 45000) {
-		const t0 = Date.now();
-		for (;;) {
-			const list = await n8n.executions(workflowId);
-			if (list.length >= count) return list;
-			if (Date.now() - t0 > timeoutMs) throw new Error(`only ${list.length} of ${count} executions after ${timeoutMs} ms`);
-			await sleep(500);
-		}
-	}
-
 	// Executions of the workflow other than `known` ids, once there are at least `count` of them (newest first).
 	async function newExecutions(workflowId, known, count, timeoutMs = 45000) {
 		const t0 = Date.now();
@@ -109,22 +99,16 @@ describeQueue('queue mode (main + worker + redis)', () => {
 	});
 
 	test('a polling trigger\'s state survives a restart of the main process: only the new message is emitted', async () => {
-		const created = await n8n.createWorkflow({
-			name: 'queue trigger restart',
-			nodes: [
-				{
-					id: 'c3f0a0b2-2222-4a5b-9c9d-000000000002',
-					name: 'New Message',
-					type: 'n8n-nodes-whatsapp-history.twoChatTrigger',
-					typeVersion: 1,
-					position: [0, 0],
-					// every 4 s ('0-59/4 * * * * *', or fixed-second crons where n8n refuses sub-minute crons)
-					parameters: { pollTimes: n8n.profile.pollEvery(4), businessNumber: BUSINESS, event: 'inbound' },
-					credentials: { twoChatApi: { id: cred.id, name: cred.name } },
-				},
-			],
-			connections: {},
-		});
+		const created = await n8n.createWorkflow(
+			pollingTriggerWorkflow({
+				name: 'queue trigger restart',
+				type: 'n8n-nodes-whatsapp-history.twoChatTrigger',
+				// every 4 s ('0-59/4 * * * * *', or fixed-second crons where n8n refuses sub-minute crons)
+				pollTimes: n8n.profile.pollEvery(4),
+				parameters: { businessNumber: BUSINESS, event: 'inbound' },
+				credentials: { twoChatApi: cred },
+			}),
+		);
 		sim.clearRequests();
 		await n8n.activate(created);
 		// Activation polls once: it records the newest message and emits nothing.
@@ -135,7 +119,7 @@ describeQueue('queue mode (main + worker + redis)', () => {
 		// 1) a message arrives before the restart: one execution with it
 		const first = sim.makeMessage({ timestamp: Date.now(), direction: 'inbound', business: BUSINESS, contact: CONTACTS[1], text: 'before the restart' });
 		sim.add(first);
-		const [firstSummary] = await waitForExecutions(created.id, 1);
+		const [firstSummary] = await n8n.waitForExecutions(created.id, 1);
 		const firstExecution = await n8n.waitForExecution(firstSummary.id);
 		expect(n8n.nodeOutput(firstExecution, 'New Message')).toEqual([
 			expect.objectContaining({ id: first.uuid, provider: '2chat', direction: 'inbound', text: 'before the restart', contactNumber: CONTACTS[1], businessNumber: BUSINESS }),

@@ -2,6 +2,7 @@
 // the execution it produces read back through n8n's API.
 const path = require('path');
 const { startN8n, n8nBin } = require('./harness');
+const { pollingTriggerWorkflow } = require('./workflow');
 const { startSimulator } = require('../simulators');
 const { BUSINESS, CONTACTS } = require('../helpers/providers');
 
@@ -21,34 +22,18 @@ afterAll(async () => {
 	if (sim) await sim.close();
 });
 
-async function waitForExecutions(workflowId, count, timeoutMs = 40000) {
-	const t0 = Date.now();
-	for (;;) {
-		const list = await n8n.executions(workflowId);
-		if (list.length >= count) return list;
-		if (Date.now() - t0 > timeoutMs) throw new Error(`only ${list.length} executions after ${timeoutMs} ms`);
-		await sleep(500);
-	}
-}
-
 test('2Chat Trigger: a new inbound message starts the workflow once, with the normalized item', async () => {
 	const cred = await n8n.createCredential({ name: '2chat trigger', type: 'twoChatApi', data: { apiKey: KEY, baseUrl: sim.url } });
-	const created = await n8n.createWorkflow({
-		name: 'new whatsapp message',
-		nodes: [
-			{
-				id: 'c3f0a0b2-1111-4a5b-9c9d-000000000001',
-				name: 'New Message',
-				type: 'n8n-nodes-whatsapp-history.twoChatTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				// every 4 s: '0-59/4 * * * * *' where n8n allows it, a list of fixed-second crons on lines that refuse sub-minute crons
-				parameters: { pollTimes: n8n.profile.pollEvery(4), businessNumber: BUSINESS, event: 'inbound' },
-				credentials: { twoChatApi: { id: cred.id, name: cred.name } },
-			},
-		],
-		connections: {},
-	});
+	const created = await n8n.createWorkflow(
+		pollingTriggerWorkflow({
+			name: 'new whatsapp message',
+			type: 'n8n-nodes-whatsapp-history.twoChatTrigger',
+			// every 4 s: '0-59/4 * * * * *' where n8n allows it, a list of fixed-second crons on lines that refuse sub-minute crons
+			pollTimes: n8n.profile.pollEvery(4),
+			parameters: { businessNumber: BUSINESS, event: 'inbound' },
+			credentials: { twoChatApi: cred },
+		}),
+	);
 	sim.clearRequests();
 	await n8n.activate(created);
 	// Activation polls once: it records the newest message and emits nothing.
@@ -59,7 +44,7 @@ test('2Chat Trigger: a new inbound message starts the workflow once, with the no
 	const arrival = sim.makeMessage({ timestamp: Date.now(), direction: 'inbound', business: BUSINESS, contact: CONTACTS[1], text: 'hello from the e2e test' });
 	sim.add(arrival);
 	sim.add(sim.makeMessage({ timestamp: Date.now() + 1, direction: 'outbound', business: BUSINESS, contact: CONTACTS[1], text: 'our reply' }));
-	const [summary] = await waitForExecutions(created.id, 1);
+	const [summary] = await n8n.waitForExecutions(created.id, 1);
 	const execution = await n8n.waitForExecution(summary.id);
 	const items = n8n.nodeOutput(execution, 'New Message');
 	expect(items).toEqual([

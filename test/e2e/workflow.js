@@ -4,6 +4,7 @@
 //   manualWorkflow({ name, node: { type, parameters, credentials, name?, typeVersion? } })
 //     Manual Trigger -> node
 //   webhookWorkflow({ name, path, method, node })
+//   pollingTriggerWorkflow({ name, type, parameters, credentials, pollTimes })   one trigger node "New Message"
 //     Webhook (responseMode lastNode, responseData allEntries) -> node; GET /webhook/<path> answers with the node's items
 //
 // `node` may also be `nodes: [...]` (chained in order). Credentials may be given as { credType: { id, name } } or as
@@ -87,4 +88,13 @@ function webhookWorkflow(opts) {
   return chain(trigger, specsOf(opts), opts);
 }
 
-module.exports = { manualWorkflow, webhookWorkflow, uuid };
+/**
+ * One polling trigger node named `nodeName` (default "New Message"), nothing after it.
+ * opts: { name, type, parameters, credentials, pollTimes, nodeName }
+ */
+function pollingTriggerWorkflow({ name, type, parameters = {}, credentials, pollTimes, nodeName = 'New Message' }) {
+  const node = buildNode({ name: nodeName, type, parameters: { pollTimes, ...parameters }, credentials }, 0, 0);
+  return { name: name || `trigger ${Date.now()}`, nodes: [node], connections: {}, active: false, settings: { executionOrder: 'v1' } };
+}
+
+module.exports = { manualWorkflow, webhookWorkflow, pollingTriggerWorkflow, uuid };
