@@ -12,7 +12,7 @@ export class Chirp implements INodeType {
 		icon: { light: 'file:../../icons/chirp.svg', dark: 'file:../../icons/chirp.dark.svg' },
 		group: ['input'],
 		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle: '={{$parameter["operation"] === "getAll" ? "Get Many" : $parameter["operation"] === "getMessage" ? "Get Message" : "Get Conversation"}}',
 		description: 'Read WhatsApp message history from Chirp as normalized items',
 		defaults: { name: 'Chirp' },
 		usableAsTool: true,

@@ -12,7 +12,7 @@ export class ChirpTrigger implements INodeType {
 		icon: { light: 'file:../../icons/chirp.svg', dark: 'file:../../icons/chirp.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["event"]}}',
+		subtitle: '={{$parameter["event"] === "any" ? "Any new message" : "New " + $parameter["event"] + " message"}}',
 		description: 'Starts the workflow on new WhatsApp messages in Chirp, by polling its history',
 		defaults: { name: 'Chirp Trigger' },
 		polling: true,

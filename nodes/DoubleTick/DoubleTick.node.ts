@@ -12,7 +12,7 @@ export class DoubleTick implements INodeType {
 		icon: { light: 'file:../../icons/doubletick.svg', dark: 'file:../../icons/doubletick.dark.svg' },
 		group: ['input'],
 		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle: '={{$parameter["operation"] === "getAll" ? "Get Many" : $parameter["operation"] === "getMessage" ? "Get Message" : "Get Conversation"}}',
 		description: 'Read WhatsApp message history from DoubleTick as normalized items',
 		defaults: { name: 'DoubleTick' },
 		usableAsTool: true,

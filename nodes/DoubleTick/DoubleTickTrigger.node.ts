@@ -12,7 +12,7 @@ export class DoubleTickTrigger implements INodeType {
 		icon: { light: 'file:../../icons/doubletick.svg', dark: 'file:../../icons/doubletick.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["event"]}}',
+		subtitle: '={{$parameter["event"] === "any" ? "Any new message" : "New " + $parameter["event"] + " message"}}',
 		description: 'Starts the workflow on new WhatsApp messages in DoubleTick, by polling its history',
 		defaults: { name: 'DoubleTick Trigger' },
 		polling: true,

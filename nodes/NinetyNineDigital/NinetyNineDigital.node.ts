@@ -12,7 +12,7 @@ export class NinetyNineDigital implements INodeType {
 		icon: { light: 'file:../../icons/99digital.svg', dark: 'file:../../icons/99digital.dark.svg' },
 		group: ['input'],
 		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle: '={{$parameter["operation"] === "getAll" ? "Get Many" : $parameter["operation"] === "getMessage" ? "Get Message" : "Get Conversation"}}',
 		description: 'Read WhatsApp message history from 99digital as normalized items',
 		defaults: { name: '99digital' },
 		usableAsTool: true,

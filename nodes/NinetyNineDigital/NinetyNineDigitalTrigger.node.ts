@@ -12,7 +12,7 @@ export class NinetyNineDigitalTrigger implements INodeType {
 		icon: { light: 'file:../../icons/99digital.svg', dark: 'file:../../icons/99digital.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["event"]}}',
+		subtitle: '={{$parameter["event"] === "any" ? "Any new message" : "New " + $parameter["event"] + " message"}}',
 		description: 'Starts the workflow on new WhatsApp messages in 99digital, by polling its history',
 		defaults: { name: '99digital Trigger' },
 		polling: true,

@@ -12,7 +12,7 @@ export class TwoChat implements INodeType {
 		icon: { light: 'file:../../icons/twochat.svg', dark: 'file:../../icons/twochat.dark.svg' },
 		group: ['input'],
 		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle: '={{$parameter["operation"] === "getAll" ? "Get Many" : $parameter["operation"] === "getMessage" ? "Get Message" : "Get Conversation"}}',
 		description: 'Read WhatsApp message history from 2Chat as normalized items',
 		defaults: { name: '2Chat' },
 		usableAsTool: true,

@@ -12,7 +12,7 @@ export class TwoChatTrigger implements INodeType {
 		icon: { light: 'file:../../icons/twochat.svg', dark: 'file:../../icons/twochat.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["event"]}}',
+		subtitle: '={{$parameter["event"] === "any" ? "Any new message" : "New " + $parameter["event"] + " message"}}',
 		description: 'Starts the workflow on new WhatsApp messages in 2Chat, by polling its history',
 		defaults: { name: '2Chat Trigger' },
 		polling: true,
