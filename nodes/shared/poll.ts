@@ -4,7 +4,7 @@ import { createClient } from './client';
 import { millisOf } from './dates';
 import { asNodeError, inputError } from './errors';
 import { readOptions } from './input';
-import { paginate } from './paginate';
+import { matchesQuery, paginate } from './paginate';
 import { parsePhone } from './phone';
 import type { ProviderAdapter } from './provider';
 import { toItems } from './router';
@@ -18,6 +18,16 @@ export interface PollState {
 
 const MAX_BOUNDARY_IDS = 500;
 const EMPTY_HISTORY_LOOKBACK_MS = 86_400_000;
+
+/** The part of a query the provider's API applies itself (the rest is the trigger's to check). */
+function serverSideFilters(adapter: ProviderAdapter, query: ListQuery): ListQuery {
+	const server = adapter.serverFilters;
+	return {
+		businessNumber: server.includes('business') ? query.businessNumber : undefined,
+		contactNumber: server.includes('contact') ? query.contactNumber : undefined,
+		direction: server.includes('direction') ? query.direction : undefined,
+	};
+}
 
 /** One query per watched conversation (DoubleTick watches listed contacts; the others one number). */
 function readQueries(ctx: IPollFunctions, adapter: ProviderAdapter, watchesContacts: boolean): ListQuery[] {
@@ -84,21 +94,27 @@ export async function pollMessages(
 		const cursor = state.cursor as NonNullable<PollState['cursor']>;
 		const since = millisOf(cursor.timestamp);
 		const boundary = new Set(cursor.ids);
-		const fresh = new Map<string, NormalizedMessage>();
+		// Every message past the stored point, matching the trigger's filters or not: the stored point moves past
+		// the ones that do not match, or an idle trigger would read them again on every poll.
+		const fresh = new Map<string, { message: NormalizedMessage; wanted: boolean }>();
 		for (const query of queries) {
-			for await (const m of paginate(api, adapter, { ...query, startMs: since }, { concurrency: 1, includeRaw: options.includeRaw })) {
+			const walk = { ...serverSideFilters(adapter, query), startMs: since };
+			for await (const m of paginate(api, adapter, walk, { concurrency: 1, includeRaw: options.includeRaw })) {
 				const t = millisOf(m.timestamp);
-				if (t > since || (t === since && !boundary.has(m.id))) fresh.set(m.id, m);
+				if (t > since || (t === since && !boundary.has(m.id))) fresh.set(m.id, { message: m, wanted: matchesQuery(m, query) });
 			}
 		}
 		if (!fresh.size) return null;
-		const ordered = [...fresh.values()].sort((a, b) => millisOf(a.timestamp) - millisOf(b.timestamp));
-		const newest = ordered[ordered.length - 1].timestamp;
-		const atNewest = ordered.filter((m) => m.timestamp === newest).map((m) => m.id);
+		// Oldest first; the providers list newest first, so reversing before the (stable) sort keeps equal
+		// timestamps oldest first too.
+		const ordered = [...fresh.values()].reverse().sort((a, b) => millisOf(a.message.timestamp) - millisOf(b.message.timestamp));
+		const newest = ordered[ordered.length - 1].message.timestamp;
+		const atNewest = ordered.filter((f) => f.message.timestamp === newest).map((f) => f.message.id);
 		const ids = millisOf(newest) === since ? [...cursor.ids, ...atNewest] : atNewest;
-		const items = await toItems(ordered, api, options);
+		const wanted = ordered.filter((f) => f.wanted).map((f) => f.message);
+		const items = wanted.length ? await toItems(wanted, api, options) : [];
 		state.cursor = { timestamp: new Date(millisOf(newest)).toISOString(), ids: ids.slice(-MAX_BOUNDARY_IDS) };
-		return [items];
+		return items.length ? [items] : null;
 	} catch (error) {
 		if (manual || firstRun) throw asNodeError(this.getNode(), error);
 		this.logger.error(`${adapter.displayName} trigger: the poll failed and will be retried: ${(error as Error).message}`, {

@@ -102,6 +102,29 @@ describe.each(Object.keys(providers))('%s trigger', (name) => {
 		expect(arrived.length).toBeGreaterThan(name === 'doubletick' ? 120 : 300);
 	});
 
+	test('messages with one timestamp come out oldest first (in arrival order)', async () => {
+		sim.generate(3, { business: BUSINESS, contacts: [CONTACTS[0]], start: Date.now() - 3600_000, stepMs: 60_000 });
+		const staticData = {};
+		await trigger(name, sim, { staticData }).run();
+		const t = Date.now() - 30_000;
+		for (const text of ['first', 'second', 'third']) sim.add(sim.makeMessage({ timestamp: t, direction: 'inbound', business: BUSINESS, contact: CONTACTS[0], text }));
+		const [items] = await trigger(name, sim, { staticData }).run();
+		expect(items.map((i) => i.json.text)).toEqual(['first', 'second', 'third']);
+	});
+
+	test('an idle trigger does not re-read messages its filter skips: one request per conversation', async () => {
+		sim.generate(3, { business: BUSINESS, contacts: [CONTACTS[0]], start: Date.now() - 7200_000, stepMs: 60_000 });
+		const staticData = {};
+		const inbound = () => trigger(name, sim, { staticData, parameters: { event: 'inbound' } }).run();
+		await inbound();
+		const t = Date.now() - 3000_000;
+		for (let k = 0; k < 260; k++) sim.add(sim.makeMessage({ timestamp: t + k * 1000, direction: 'outbound', business: BUSINESS, contact: CONTACTS[0], text: `out ${k}` }));
+		expect(await inbound()).toBeNull();
+		sim.clearRequests();
+		expect(await inbound()).toBeNull();
+		expect(sim.requestsTo(listPath)).toHaveLength(name === 'doubletick' ? 2 : 1);
+	});
+
 	test('event "inbound" emits only inbound messages', async () => {
 		sim.generate(5, { business: BUSINESS, contacts: [CONTACTS[0]], start: Date.now() - 3600_000, stepMs: 60_000 });
 		const staticData = {};
