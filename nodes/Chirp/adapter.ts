@@ -1,6 +1,6 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import { asNodeError } from '../shared/errors';
+import { asNodeError, messageFromBody } from '../shared/errors';
 import type { ApiClient } from '../shared/http';
 import { record } from '../shared/mapping';
 import type { Page, PageRef, ProviderAdapter } from '../shared/provider';
@@ -18,7 +18,7 @@ function messageOf(body: unknown): string | undefined {
 	if (typeof error === 'string') return error;
 	const e = record(error);
 	const text = [e.message, e.code ? `(${String(e.code)})` : undefined].filter(Boolean).join(' ');
-	return text || undefined;
+	return text || messageFromBody(body);
 }
 
 /**

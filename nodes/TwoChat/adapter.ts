@@ -23,7 +23,11 @@ export const twoChatAdapter: ProviderAdapter = {
 		retryStatuses: [409, 410, 486],
 		failureInBody: (body) => {
 			const b = record(body);
-			return b.success === false ? { status: 200, message: '2Chat reported a failure', providerMessage: messageFromBody(b) } : undefined;
+			if (b.success !== false) return undefined;
+			const providerMessage = messageFromBody(b);
+			// A "not found" told with HTTP 200 is still a not-found (Get Message names the id then).
+			if (/not found/i.test(providerMessage ?? '')) return { status: 404, providerMessage };
+			return { status: 200, message: '2Chat reported a failure', providerMessage };
 		},
 	},
 	pageStyle: { kind: 'pages', first: 0, size: 100 },

@@ -37,6 +37,9 @@ export async function downloadMedia(api: ApiClient, m: NormalizedMessage, maxByt
 	try {
 		const file = await api.download(m.media.url, maxBytes);
 		const mimeType = m.media.mimeType ?? file.mimeType;
+		// What the download told us completes the item's own description of the file.
+		m.media.mimeType = mimeType ?? null;
+		m.media.size = m.media.size ?? file.data.length;
 		return await api.ctx.helpers.prepareBinaryData(file.data, fileNameFor(m, mimeType), mimeType);
 	} catch (error) {
 		m.media.error = `Download failed: ${(error as Error).message}`;

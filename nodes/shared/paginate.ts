@@ -16,8 +16,8 @@ export interface PaginateOptions {
 const DAY_MS = 86_400_000;
 const DEFAULT_MAX_PAGES = 100_000;
 
-export function matchesQuery(m: NormalizedMessage, q: ListQuery): boolean {
-	if (q.businessNumber && m.businessNumber && m.businessNumber !== q.businessNumber) return false;
+export function matchesQuery(m: NormalizedMessage, q: ListQuery, businessOnServer = false): boolean {
+	if (!businessOnServer && q.businessNumber && m.businessNumber && m.businessNumber !== q.businessNumber) return false;
 	if (q.contactNumber && m.contactNumber !== q.contactNumber) return false;
 	if (q.direction && m.direction !== q.direction) return false;
 	const t = millisOf(m.timestamp);
@@ -86,18 +86,20 @@ export async function* paginate(
 
 	/** Emits a page's new messages; returns how many ids were new and the page's oldest timestamp. */
 	function* take(items: unknown[], bounds?: { startMs: number; endMs: number }) {
-		const messages = items.map(normalize);
-		if (bounds) messages.sort((a, b) => millisOf(b.timestamp) - millisOf(a.timestamp));
+		// Newest first within the page whatever order the provider used (stable: equal times keep theirs).
+		const messages = items
+			.map(normalize)
+			.map((m) => ({ m, t: millisOf(m.timestamp) }))
+			.sort((a, b) => b.t - a.t);
 		let fresh = 0;
 		let oldest = Infinity;
-		for (const m of messages) {
-			const t = millisOf(m.timestamp);
+		for (const { m, t } of messages) {
 			if (bounds && (t < bounds.startMs || t > bounds.endMs)) continue;
 			oldest = Math.min(oldest, t);
 			if (seen.has(m.id)) continue;
 			seen.add(m.id);
 			fresh++;
-			if (!matchesQuery(m, query)) continue;
+			if (!matchesQuery(m, query, adapter.serverFilters.includes('business'))) continue;
 			emitted++;
 			yield m;
 			if (options.limit !== undefined && emitted >= options.limit) return { fresh, oldest, full: true };

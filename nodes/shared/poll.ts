@@ -101,7 +101,7 @@ export async function pollMessages(
 			const walk = { ...serverSideFilters(adapter, query), startMs: since };
 			for await (const m of paginate(api, adapter, walk, { concurrency: 1, includeRaw: options.includeRaw })) {
 				const t = millisOf(m.timestamp);
-				if (t > since || (t === since && !boundary.has(m.id))) fresh.set(m.id, { message: m, wanted: matchesQuery(m, query) });
+				if (t > since || (t === since && !boundary.has(m.id))) fresh.set(m.id, { message: m, wanted: matchesQuery(m, query, adapter.serverFilters.includes('business')) });
 			}
 		}
 		if (!fresh.size) return null;

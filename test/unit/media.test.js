@@ -72,6 +72,8 @@ describe.each(Object.keys(providers))('%s', (name) => {
 		expect(out[0].binary.photo.bytes).toBe(sim.media.get('/media/image.png').body.length);
 		expect(out[0].binary.photo.fileName).toMatch(/\.png$/);
 		expect(out[0].json.media.error).toBeUndefined();
+		expect(out[0].json.media.mimeType).toBe('image/png');
+		expect(out[0].json.media.size).toBe(sim.media.get('/media/image.png').body.length);
 	});
 
 	test('too large or missing: media.error on that item, the run goes on', async () => {

@@ -219,3 +219,44 @@ describe('twochat: the documented rate limit is respected up front', () => {
 		}
 	});
 });
+
+describe('provider replies that bend the docs', () => {
+	test('2Chat: a page out of order still comes out newest first', async () => {
+		const sim = await startSimulator('twochat', { apiKey: KEY });
+		try {
+			const raws = seed(sim, 'twochat', 3).map((s) => s.raw);
+			sim.fault({ path: '/open/whatsapp/messages', times: 1, status: 200, body: { success: true, page_number: 0, messages: [raws[2], raws[0], raws[1]] } });
+			const { ids } = await getAll(sim, 'twochat', { maxConcurrentRequests: 1 });
+			expect(ids).toEqual(raws.map((r) => r.uuid));
+		} finally {
+			await sim.close();
+		}
+	});
+
+	test('2Chat: "not found" told with HTTP 200 is still "Message not found" naming the id', async () => {
+		const sim = await startSimulator('twochat', { apiKey: KEY });
+		try {
+			sim.fault({ path: '/open/whatsapp/message/', times: 1, status: 200, body: { success: false, message: 'Message not found' } });
+			const ctx = makeContext({ nodeClass: providers.twochat.nodeClass, parameters: { operation: 'getMessage', messageId: 'MSG-gone', sessionKey: 'WW-WPNx-972502222222@c.us' }, credentials: { apiKey: KEY, baseUrl: sim.url } });
+			const err = await ctx.run().catch((e) => e);
+			expect(err).toBeInstanceOf(NodeApiError);
+			expect(err.httpCode).toBe('404');
+			expect(err.message).toMatch(/not found/i);
+			expect(err.message).toContain('MSG-gone');
+		} finally {
+			await sim.close();
+		}
+	});
+
+	test('Chirp: an error body of another shape still gives the provider\'s message', async () => {
+		const sim = await startSimulator('chirp', { apiKey: KEY });
+		try {
+			sim.fault({ path: '/v1/organization/whatsapp/messages', times: 1, status: 403, body: { message: 'key lacks the messages:read scope' } });
+			const err = await getAll(sim, 'chirp', { maxConcurrentRequests: 1 }).catch((e) => e);
+			expect(err.httpCode).toBe('403');
+			expect(err.description).toBe('key lacks the messages:read scope');
+		} finally {
+			await sim.close();
+		}
+	});
+});
