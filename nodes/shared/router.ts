@@ -43,26 +43,39 @@ export async function toItems(
 	return items;
 }
 
-/** The per-item loop of every action node: validation first, then requests; pairedItem and continueOnFail. */
+/**
+ * The per-item loop of every action node: every item's input is validated before the first request is sent,
+ * then the items run in order; pairedItem and continueOnFail.
+ */
 export async function route(this: IExecuteFunctions, adapter: ProviderAdapter): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const out: INodeExecutionData[] = [];
-	let budget: RequestBudget | undefined;
+	const failed = (error: unknown, item: number): INodeExecutionData => ({ json: { error: (error as Error).message }, pairedItem: { item } });
+	const prepared: Array<{ run: ReturnType<typeof prepare>; options: ReturnType<typeof readOptions> } | { error: unknown }> = [];
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const operation = this.getNodeParameter('operation', i) as string;
-			const options = readOptions(this, i);
-			const run = prepare(this, adapter, operation, i);
-			const api = createClient(this, adapter, options, budget, i);
-			budget = api.budget;
-			const messages = await run(api, options);
-			out.push(...(await toItems(messages, api, options, i)));
+			prepared.push({ options: readOptions(this, i), run: prepare(this, adapter, operation, i) });
 		} catch (error) {
-			if (this.continueOnFail()) {
-				out.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });
-				continue;
-			}
-			throw asNodeError(this.getNode(), error, i);
+			if (!this.continueOnFail()) throw asNodeError(this.getNode(), error, i);
+			prepared.push({ error });
+		}
+	}
+	const out: INodeExecutionData[] = [];
+	let budget: RequestBudget | undefined;
+	for (let i = 0; i < items.length; i++) {
+		const item = prepared[i];
+		if ('error' in item) {
+			out.push(failed(item.error, i));
+			continue;
+		}
+		try {
+			const api = createClient(this, adapter, item.options, budget, i);
+			budget = api.budget;
+			const messages = await item.run(api, item.options);
+			out.push(...(await toItems(messages, api, item.options, i)));
+		} catch (error) {
+			if (!this.continueOnFail()) throw asNodeError(this.getNode(), error, i);
+			out.push(failed(error, i));
 		}
 	}
 	return [out];

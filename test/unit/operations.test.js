@@ -149,6 +149,24 @@ describe.each(Object.keys(providers))('%s', (name) => {
 		expect(out.slice(1).map((o) => o.pairedItem)).toEqual([{ item: 1 }, { item: 1 }]);
 	});
 
+	test('every item is validated before the first request: a bad second item stops the run with nothing sent', async () => {
+		sim.clearRequests();
+		const ctx = makeContext({
+			nodeClass: p.nodeClass,
+			parameters: {},
+			paramsPerItem: [
+				{ operation: 'getConversation', businessNumber: BUSINESS, contactNumber: CONTACTS[0], returnAll: false, limit: 2 },
+				{ operation: 'getConversation', businessNumber: BUSINESS, contactNumber: '0501234567', returnAll: false, limit: 2 },
+			],
+			items: [{ json: {} }, { json: {} }],
+			credentials: { apiKey: KEY, baseUrl: sim.url },
+		});
+		const err = await ctx.run().catch((e) => e);
+		expect(err).toBeInstanceOf(NodeOperationError);
+		expect(err.message).toMatch(/contactNumber/);
+		expect(sim.requests).toHaveLength(0);
+	});
+
 	test('Download Media: the file as binary data with its MIME type', async () => {
 		const ctx = makeContext({
 			nodeClass: p.nodeClass,
