@@ -48,6 +48,8 @@ export class ChirpApi implements ICredentialType {
 			{ type: 'responseSuccessBody', properties: { key: 'error.type', value: 'permission_error', message: 'Chirp rejected the API key (use an admin key, sk_admin_…)' } },
 			{ type: 'responseSuccessBody', properties: { key: 'statusCode', value: 401, message: 'Chirp rejected the API key (use an admin key, sk_admin_…)' } },
 			{ type: 'responseSuccessBody', properties: { key: 'error', value: 'Unauthorized', message: 'Chirp rejected the API key (use an admin key, sk_admin_…)' } },
+			{ type: 'responseSuccessBody', properties: { key: 'error.type', value: 'invalid_request_error', message: 'Chirp refused the request: check the Base URL' } },
+			{ type: 'responseSuccessBody', properties: { key: 'error.type', value: 'api_error', message: 'Chirp could not answer (server error): try again later' } },
 		],
 	};
 }

@@ -47,6 +47,10 @@ export class DoubleTickApi implements ICredentialType {
 			{ type: 'responseSuccessBody', properties: { key: 'statusCode', value: 401, message: 'DoubleTick rejected the API key' } },
 			{ type: 'responseSuccessBody', properties: { key: 'statusCode', value: 403, message: 'DoubleTick rejected the API key' } },
 			{ type: 'responseSuccessBody', properties: { key: 'error', value: 'Unauthorized', message: 'DoubleTick rejected the API key' } },
+			{ type: 'responseSuccessBody', properties: { key: 'statusCode', value: 404, message: 'DoubleTick answered 404: check the Base URL' } },
+			{ type: 'responseSuccessBody', properties: { key: 'statusCode', value: 500, message: 'DoubleTick could not answer (server error): try again later' } },
+			{ type: 'responseSuccessBody', properties: { key: 'statusCode', value: 502, message: 'DoubleTick could not answer (server error): try again later' } },
+			{ type: 'responseSuccessBody', properties: { key: 'statusCode', value: 503, message: 'DoubleTick could not answer (server error): try again later' } },
 		],
 	};
 }
