@@ -1,6 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
+import { parameterLabel } from './errors';
+
 const WALL_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$/;
 const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 
@@ -59,7 +61,7 @@ export function parseDate(
 	if (value === undefined || value === null || value === '') return undefined;
 	const ms = toMillis(value, timeZone);
 	if (ms === undefined || !Number.isFinite(ms)) {
-		throw new NodeOperationError(node, `Invalid date in "${parameter}": "${String(value)}"`, {
+		throw new NodeOperationError(node, `Invalid date in ${parameterLabel(parameter)}: "${String(value)}"`, {
 			itemIndex,
 			description: 'Use an ISO 8601 date and time, e.g. 2024-04-02T23:02:03 or 2024-04-02T23:02:03Z',
 		});

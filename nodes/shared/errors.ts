@@ -51,6 +51,24 @@ export function asNodeError(node: INode, error: unknown, itemIndex?: number): No
 	return new NodeOperationError(node, error as Error, { itemIndex });
 }
 
+const LABELS: Record<string, string> = {
+	businessNumber: 'Business Number',
+	contactNumber: 'Contact Number',
+	contactNumbers: 'Contact Numbers',
+	messageId: 'Message ID',
+	sessionKey: 'Session Key',
+	limit: 'Limit',
+	'filters.contactNumber': 'Filters → Contact Number',
+	'filters.startDate': 'Filters → Start Date',
+	'filters.endDate': 'Filters → End Date',
+	'filters.direction': 'Filters → Direction',
+};
+
+/** A parameter as the user sees it and as workflows name it: `"Contact Number" (contactNumber)`. */
+export function parameterLabel(name: string): string {
+	return LABELS[name] ? `"${LABELS[name]}" (${name})` : `"${name}"`;
+}
+
 export function inputError(node: INode, message: string, itemIndex?: number, description?: string): NodeOperationError {
 	return new NodeOperationError(node, message, { itemIndex, description });
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, INode, IPollFunctions } from 'n8n-workflow';
 
 import { parseDate } from './dates';
-import { inputError } from './errors';
+import { inputError, parameterLabel } from './errors';
 import { parsePhone } from './phone';
 import type { Operation, ProviderAdapter } from './provider';
 import type { Direction, HostContext, ListQuery, MessageLookup } from './types';
@@ -50,7 +50,7 @@ function text(ctx: HostContext, name: string, itemIndex: number, fallback: unkno
 }
 
 function requireValue(node: INode, value: string | undefined, parameter: string, itemIndex: number): void {
-	if (!value) throw inputError(node, `The parameter "${parameter}" is required`, itemIndex);
+	if (!value) throw inputError(node, `The parameter ${parameterLabel(parameter)} is required`, itemIndex);
 }
 
 function timezone(ctx: HostContext): string {
@@ -86,12 +86,12 @@ export function readListQuery(ctx: HostContext, adapter: ProviderAdapter, op: Op
 	query.startMs = parseDate(node, filters.startDate, 'filters.startDate', tz, itemIndex);
 	query.endMs = parseDate(node, filters.endDate, 'filters.endDate', tz, itemIndex);
 	if (query.startMs !== undefined && query.endMs !== undefined && query.endMs < query.startMs) {
-		throw inputError(node, 'The parameter "filters.endDate" is before "filters.startDate"', itemIndex);
+		throw inputError(node, `The parameter ${parameterLabel('filters.endDate')} is before ${parameterLabel('filters.startDate')}`, itemIndex);
 	}
 	const direction = String(filters.direction ?? '');
 	if (direction) {
 		if (direction !== 'inbound' && direction !== 'outbound') {
-			throw inputError(node, `Invalid value for "filters.direction": "${direction}" (use inbound or outbound)`, itemIndex);
+			throw inputError(node, `Invalid value for ${parameterLabel('filters.direction')}: "${direction}" (use inbound or outbound)`, itemIndex);
 		}
 		query.direction = direction as Direction;
 	}
@@ -104,7 +104,7 @@ export function readLimit(ctx: HostContext, itemIndex: number): number | undefin
 	const raw = ctx.getNodeParameter('limit', itemIndex, 50);
 	const limit = Number(raw);
 	if (!Number.isInteger(limit) || limit < 1) {
-		throw inputError(ctx.getNode(), `Invalid value for "limit": ${String(raw)} (use a whole number of 1 or more)`, itemIndex);
+		throw inputError(ctx.getNode(), `Invalid value for ${parameterLabel('limit')}: ${String(raw)} (use a whole number of 1 or more)`, itemIndex);
 	}
 	return limit;
 }

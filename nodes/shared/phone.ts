@@ -1,6 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
+import { parameterLabel } from './errors';
+
 const SEPARATORS = /[\s\-.()]/g;
 
 /**
@@ -13,7 +15,7 @@ export function parsePhone(node: INode, value: unknown, parameter: string, itemI
 	if (digits.startsWith('+')) digits = digits.slice(1);
 	else if (digits.startsWith('00')) digits = digits.slice(2);
 	if (!/^[1-9]\d{6,14}$/.test(digits)) {
-		throw new NodeOperationError(node, `Invalid phone number in "${parameter}": "${text}"`, {
+		throw new NodeOperationError(node, `Invalid phone number in ${parameterLabel(parameter)}: "${text}"`, {
 			itemIndex,
 			description:
 				'Use the international format with the country code, e.g. +972 50-123-4567 or 972501234567. National formats (a leading 0) are not accepted.',

@@ -2,7 +2,7 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 
 import { createClient } from './client';
 import { millisOf } from './dates';
-import { asNodeError, inputError } from './errors';
+import { asNodeError, inputError, parameterLabel } from './errors';
 import { readOptions } from './input';
 import { matchesQuery, paginate } from './paginate';
 import { parsePhone } from './phone';
@@ -35,7 +35,7 @@ function readQueries(ctx: IPollFunctions, adapter: ProviderAdapter, watchesConta
 	const base: ListQuery = {};
 	if (adapter.required.getAll.includes('businessNumber')) {
 		const business = String(ctx.getNodeParameter('businessNumber', '') ?? '').trim();
-		if (!business) throw inputError(node, 'The parameter "businessNumber" is required');
+		if (!business) throw inputError(node, `The parameter ${parameterLabel('businessNumber')} is required`);
 		base.businessNumber = parsePhone(node, business, 'businessNumber');
 	}
 	const event = String(ctx.getNodeParameter('event', 'inbound'));
@@ -50,7 +50,7 @@ function readQueries(ctx: IPollFunctions, adapter: ProviderAdapter, watchesConta
 		.filter(Boolean)
 		.map((c) => parsePhone(node, c, 'contactNumbers'));
 	const contacts = base.contactNumber ? [base.contactNumber] : [...new Set(listed)];
-	if (!contacts.length) throw inputError(node, 'The parameter "contactNumbers" is required: list the contacts to watch');
+	if (!contacts.length) throw inputError(node, `The parameter ${parameterLabel('contactNumbers')} is required: list the contacts to watch`);
 	return contacts.map((contactNumber) => ({ ...base, contactNumber }));
 }
 
