@@ -86,14 +86,19 @@ export async function* paginate(
 
 	/** Emits a page's new messages; returns how many ids were new and the page's oldest timestamp. */
 	function* take(items: unknown[], bounds?: { startMs: number; endMs: number }) {
+		let messages = items.map(normalize);
+		let times = messages.map((m) => millisOf(m.timestamp));
 		// Newest first within the page whatever order the provider used (stable: equal times keep theirs).
-		const messages = items
-			.map(normalize)
-			.map((m) => ({ m, t: millisOf(m.timestamp) }))
-			.sort((a, b) => b.t - a.t);
+		if (times.some((t, i) => i > 0 && t > times[i - 1])) {
+			const order = times.map((_, i) => i).sort((a, b) => times[b] - times[a]);
+			messages = order.map((i) => messages[i]);
+			times = order.map((i) => times[i]);
+		}
 		let fresh = 0;
 		let oldest = Infinity;
-		for (const { m, t } of messages) {
+		for (let i = 0; i < messages.length; i++) {
+			const m = messages[i];
+			const t = times[i];
 			if (bounds && (t < bounds.startMs || t > bounds.endMs)) continue;
 			oldest = Math.min(oldest, t);
 			if (seen.has(m.id)) continue;
