@@ -81,7 +81,14 @@ describeQueue('queue mode (main + worker + redis)', () => {
 				credentials: { twoChatApi: cred },
 			},
 		});
-		const { executionId, execution } = await n8n.runManual(wf);
+		const started = await n8n.runManual(wf);
+		const { executionId } = started;
+		// n8n 1.123 in queue mode can report the execution finished before the worker's run data is stored.
+		let { execution } = started;
+		for (let t0 = Date.now(); !n8n.nodeItems(execution, 'WhatsApp').length && Date.now() - t0 < 30000; ) {
+			await sleep(250);
+			execution = await n8n.execution(executionId);
+		}
 		expect(n8n.nodeError(execution, 'WhatsApp')).toBeUndefined();
 		expect(execution.status).toBe('success');
 		const items = n8n.nodeOutput(execution, 'WhatsApp');
