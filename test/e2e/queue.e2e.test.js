@@ -5,7 +5,8 @@
 const { execFileSync } = require('child_process');
 const path = require('path');
 const { startN8n, n8nBin } = require('./harness');
-const { manualWorkflow, pollingTriggerWorkflow } = require('./workflow');
+const { manualWorkflow } = require('./workflow');
+const { activateTwoChatTrigger } = require('./trigger-flow');
 const { startSimulator } = require('../simulators');
 const { BUSINESS, CONTACTS, seed } = require('../helpers/providers');
 
@@ -106,22 +107,7 @@ describeQueue('queue mode (main + worker + redis)', () => {
 	});
 
 	test('a polling trigger\'s state survives a restart of the main process: only the new message is emitted', async () => {
-		const created = await n8n.createWorkflow(
-			pollingTriggerWorkflow({
-				name: 'queue trigger restart',
-				type: 'n8n-nodes-whatsapp-history.twoChatTrigger',
-				// every 4 s ('0-59/4 * * * * *', or fixed-second crons where n8n refuses sub-minute crons)
-				pollTimes: n8n.profile.pollEvery(4),
-				parameters: { businessNumber: BUSINESS, event: 'inbound' },
-				credentials: { twoChatApi: cred },
-			}),
-		);
-		sim.clearRequests();
-		await n8n.activate(created);
-		// Activation polls once: it records the newest message and emits nothing.
-		expect(sim.requestsTo('/open/whatsapp/messages').length).toBeGreaterThanOrEqual(1);
-		await sleep(5000);
-		expect(await n8n.executions(created.id)).toHaveLength(0);
+		const created = await activateTwoChatTrigger(n8n, sim, { name: 'queue trigger restart', cred, business: BUSINESS });
 
 		// 1) a message arrives before the restart: one execution with it
 		const first = sim.makeMessage({ timestamp: Date.now(), direction: 'inbound', business: BUSINESS, contact: CONTACTS[1], text: 'before the restart' });

@@ -2,7 +2,7 @@
 // the execution it produces read back through n8n's API.
 const path = require('path');
 const { startN8n, n8nBin } = require('./harness');
-const { pollingTriggerWorkflow } = require('./workflow');
+const { activateTwoChatTrigger } = require('./trigger-flow');
 const { startSimulator } = require('../simulators');
 const { BUSINESS, CONTACTS } = require('../helpers/providers');
 
@@ -24,22 +24,7 @@ afterAll(async () => {
 
 test('2Chat Trigger: a new inbound message starts the workflow once, with the normalized item', async () => {
 	const cred = await n8n.createCredential({ name: '2chat trigger', type: 'twoChatApi', data: { apiKey: KEY, baseUrl: sim.url } });
-	const created = await n8n.createWorkflow(
-		pollingTriggerWorkflow({
-			name: 'new whatsapp message',
-			type: 'n8n-nodes-whatsapp-history.twoChatTrigger',
-			// every 4 s: '0-59/4 * * * * *' where n8n allows it, a list of fixed-second crons on lines that refuse sub-minute crons
-			pollTimes: n8n.profile.pollEvery(4),
-			parameters: { businessNumber: BUSINESS, event: 'inbound' },
-			credentials: { twoChatApi: cred },
-		}),
-	);
-	sim.clearRequests();
-	await n8n.activate(created);
-	// Activation polls once: it records the newest message and emits nothing.
-	expect(sim.requestsTo('/open/whatsapp/messages').length).toBeGreaterThanOrEqual(1);
-	await sleep(5000);
-	expect(await n8n.executions(created.id)).toHaveLength(0);
+	const created = await activateTwoChatTrigger(n8n, sim, { name: 'new whatsapp message', cred, business: BUSINESS });
 
 	const arrival = sim.makeMessage({ timestamp: Date.now(), direction: 'inbound', business: BUSINESS, contact: CONTACTS[1], text: 'hello from the e2e test' });
 	sim.add(arrival);
