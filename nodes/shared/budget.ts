@@ -21,10 +21,6 @@ export class RequestBudget {
 		}
 	}
 
-	get limited(): boolean {
-		return this.perMinute > 0;
-	}
-
 	/** Tokens left before the budget starts to pace requests. */
 	get remaining(): number {
 		this.refill();

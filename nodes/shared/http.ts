@@ -104,7 +104,6 @@ function networkCode(error: unknown): string | undefined {
  * never leave this class, not even in errors.
  */
 export class ApiClient {
-	requestCount = 0;
 	/** Called when the provider throttles us (429), so callers can lower their concurrency. */
 	onThrottle?: () => void;
 	/** Reads the account's real rate limit; called once, when the default budget is about to run out. */
@@ -164,7 +163,6 @@ export class ApiClient {
 		await this.discoverRateIfNeeded();
 		for (let attempt = 0; ; attempt++) {
 			await this.budget.take();
-			this.requestCount++;
 			const options: IHttpRequestOptions = {
 				method: spec.method ?? 'GET',
 				url,

@@ -14,7 +14,6 @@ export interface RunOptions {
 	concurrency: number;
 	maxRetries: number;
 	requestsPerMinute: number;
-	extra: IDataObject;
 }
 
 /** getNodeParameter of an action node (per item) or a trigger (no items). */
@@ -40,12 +39,11 @@ export function readOptions(ctx: HostContext, itemIndex: number): RunOptions {
 		concurrency: Math.floor(number('maxConcurrentRequests', 4, 1)),
 		maxRetries: Math.floor(number('maxRetries', 5, 0)),
 		requestsPerMinute: number('requestsPerMinute', 0, 0),
-		extra: o,
 	};
 }
 
-function text(ctx: HostContext, name: string, itemIndex: number, fallback: unknown = ''): string {
-	const v = ctx.getNodeParameter(name, itemIndex, fallback);
+function text(ctx: HostContext, name: string, itemIndex: number): string {
+	const v = ctx.getNodeParameter(name, itemIndex, '');
 	return v === undefined || v === null ? '' : String(v).trim();
 }
 
