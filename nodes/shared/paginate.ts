@@ -1,3 +1,5 @@
+import { sleep } from 'n8n-workflow';
+
 import type { ApiClient } from './http';
 import { millisOf } from './dates';
 import type { Page, PageRef, ProviderAdapter } from './provider';
@@ -16,11 +18,10 @@ export interface PaginateOptions {
 const DAY_MS = 86_400_000;
 const DEFAULT_MAX_PAGES = 100_000;
 
-export function matchesQuery(m: NormalizedMessage, q: ListQuery, businessOnServer = false): boolean {
+export function matchesQuery(m: NormalizedMessage, q: ListQuery, businessOnServer = false, t = millisOf(m.timestamp)): boolean {
 	if (!businessOnServer && q.businessNumber && m.businessNumber && m.businessNumber !== q.businessNumber) return false;
 	if (q.contactNumber && m.contactNumber !== q.contactNumber) return false;
 	if (q.direction && m.direction !== q.direction) return false;
-	const t = millisOf(m.timestamp);
 	if (q.startMs !== undefined && t < q.startMs) return false;
 	if (q.endMs !== undefined && t > q.endMs) return false;
 	return true;
@@ -64,6 +65,7 @@ export async function* paginate(
 	const style = adapter.pageStyle;
 	const seen = new Set<string>();
 	const clientFiltering = needsClientFiltering(adapter, query);
+	const businessOnServer = adapter.serverFilters.includes('business');
 	const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
 	let emitted = 0;
 	let concurrency = style.kind === 'cursor' ? 1 : Math.max(1, Math.floor(options.concurrency));
@@ -104,7 +106,7 @@ export async function* paginate(
 			if (seen.has(m.id)) continue;
 			seen.add(m.id);
 			fresh++;
-			if (!matchesQuery(m, query, adapter.serverFilters.includes('business'))) continue;
+			if (!matchesQuery(m, query, businessOnServer, t)) continue;
 			emitted++;
 			yield m;
 			if (options.limit !== undefined && emitted >= options.limit) return { fresh, oldest, full: true };
@@ -143,17 +145,35 @@ export async function* paginate(
 	let active = 0;
 	let stopped = false;
 	let nextIndex = 0;
+	// Requests are spaced by the fastest round trip ÷ concurrency. Sent together, K requests come back together
+	// and are processed in one burst on n8n's single thread while nothing is in flight, for the whole run; spaced,
+	// each reply is handled while the others are on the wire. The spacing never lowers the throughput below what
+	// K requests in flight allow.
+	let fastestRoundTrip = Infinity;
+	let nextStartAt = 0;
+	let paced: Promise<void> | undefined;
 	const fill = (): void => {
 		while (!stopped && active < concurrency && queue.length < concurrency * 2 && queue.length < pagesWanted()) {
+			const wait = nextStartAt - Date.now();
+			if (wait >= 1) {
+				paced ??= sleep(wait).then(() => {
+					paced = undefined;
+					fill();
+				});
+				return;
+			}
 			const ref = refAt(nextIndex);
 			if (!ref) return;
 			nextIndex++;
 			active++;
+			const startedAt = Date.now();
+			if (concurrency > 1 && Number.isFinite(fastestRoundTrip)) nextStartAt = startedAt + (0.85 * fastestRoundTrip) / concurrency;
 			const result = adapter.listPage(api, query, ref);
 			// Pages fetched ahead may be abandoned; their failures must not surface as unhandled.
 			result.then(
 				(page) => {
 					active--;
+					fastestRoundTrip = Math.min(fastestRoundTrip, Date.now() - startedAt);
 					// A short page is the end: nothing past it is requested. With one request at a time the run
 					// stays strictly sequential, so it never asks for a page it does not need.
 					if (style.kind === 'pages' && page.items.length < style.size) stopped = true;
@@ -170,22 +190,24 @@ export async function* paginate(
 	try {
 		for (;;) {
 			fill();
+			while (queue.length === 0 && paced) await paced;
 			const head = queue[0];
 			if (!head) return;
-			// The head stays queued while awaited, so it counts as a page already asked for.
+			// The head stays queued until its messages are out, so it counts as a page already asked for.
 			const page = await head.result;
+			// Map the page in a later turn of the event loop: requests just issued get their sockets connected and
+			// written first, so mapping stays off the requests' critical path.
+			if (concurrency > 1) await sleep(0);
+			const r = yield* take(page.items, head.ref.kind === 'windows' ? head.ref : undefined);
 			queue.shift();
-			if (head.ref.kind === 'windows') {
-				const r = yield* take(page.items, head.ref);
-				if (r.full) return;
-				continue;
-			}
-			const r = yield* take(page.items);
-			if (r.full || page.items.length === 0 || r.fresh === 0 || olderThanRange(r.oldest)) return;
+			if (r.full) return;
+			if (head.ref.kind === 'windows') continue;
+			if (page.items.length === 0 || r.fresh === 0 || olderThanRange(r.oldest)) return;
 			if (style.kind === 'pages' && page.items.length < style.size) return;
 		}
 	} finally {
 		stopped = true;
+		await paced;
 		// Pages fetched ahead and not needed: let them finish so no request outlives the node's run.
 		await Promise.allSettled(queue.map((f) => f.result));
 	}

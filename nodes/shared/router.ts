@@ -72,7 +72,8 @@ export async function route(this: IExecuteFunctions, adapter: ProviderAdapter): 
 			const api = createClient(this, adapter, item.options, budget, i);
 			budget = api.budget;
 			const messages = await item.run(api, item.options);
-			out.push(...(await toItems(messages, api, item.options, i)));
+			// A loop, not push(...items): spreading hundreds of thousands of items overflows the call stack.
+			for (const output of await toItems(messages, api, item.options, i)) out.push(output);
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(this.getNode(), error, i);
 			out.push(failed(error, i));

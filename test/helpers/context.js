@@ -10,9 +10,10 @@ function resolveTemplate(value, credentials) {
 	return value.slice(1).replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, k) => String(credentials[k] ?? ''));
 }
 
-function applyAuth(credentialType, options, credentials) {
+async function applyAuth(credentialType, options, credentials) {
 	const Cred = loadCredential(credentialType);
 	const auth = new Cred().authenticate;
+	if (typeof auth === 'function') return await auth(credentials, { ...options });
 	const props = (auth && auth.properties) || {};
 	const out = { ...options, headers: { ...(options.headers || {}) } };
 	for (const [k, v] of Object.entries(props.headers || {})) out.headers[k] = resolveTemplate(v, credentials);
@@ -105,7 +106,7 @@ function makeContext({ nodeClass, parameters, credentialType, credentials, items
 			httpRequest,
 			async httpRequestWithAuthentication(type, options) {
 				try {
-					return await httpRequest(applyAuth(type, options, credentials));
+					return await httpRequest(await applyAuth(type, options, credentials));
 				} catch (error) {
 					throw new NodeApiError(node, error);
 				}

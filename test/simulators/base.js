@@ -140,6 +140,7 @@ class Simulator {
     this._seq = 0;
     this._addSeq = 0;
     this._order = new WeakMap();
+    this._selections = new Map();
     this.state = this.def.initState ? this.def.initState() : {};
     this.media.clear();
     this.media.set('/media/image.png', { body: makePng(), contentType: 'image/png' });
@@ -157,7 +158,18 @@ class Simulator {
     const list = Array.isArray(raw) ? raw : [raw];
     for (const m of list) { this._order.set(m, ++this._addSeq); this.messages.push(m); }
     this._sort();
+    this._selections.clear();
     return raw;
+  }
+
+  /**
+   * The stored messages matching `keep`, remembered under `key` until the store changes: a real provider reads an
+   * index, so paging through 20 000 messages should not cost the simulator a full scan per page (benchmarks).
+   */
+  select(key, keep) {
+    let list = this._selections.get(key);
+    if (!list) { list = this.messages.filter(keep); this._selections.set(key, list); }
+    return list;
   }
 
   makeMessage(fields = {}) {
@@ -301,7 +313,7 @@ class Simulator {
     const parsed = parseJson(rawBody);
     if (u.pathname.startsWith('/__sim/')) return this._control(req.method, u.pathname, parsed.value, res);
     const record = {
-      method: req.method, path: u.pathname, query: Object.fromEntries(u.searchParams), body: parsed.value,
+      t0: performance.now(), t0H: Number(process.hrtime.bigint() / 1000n), method: req.method, path: u.pathname, query: Object.fromEntries(u.searchParams), body: parsed.value,
       headers: { ...req.headers }, status: null, at: Date.now(),
       hasAuth: Boolean(req.headers.authorization || req.headers['x-user-api-key']),
     };
@@ -403,7 +415,7 @@ function send(res, method, reply, baseHeaders = {}, record) {
   else payload = Buffer.from(JSON.stringify(body));
   if (!h['content-type'] && !Buffer.isBuffer(body)) h['content-type'] = 'application/json; charset=utf-8';
   h['content-length'] = payload.length;
-  if (record) record.status = status;
+  if (record) { record.status = status; record.doneAt = performance.now(); record.doneH = Number(process.hrtime.bigint() / 1000n); }
   res.writeHead(status, h);
   res.end(method === 'HEAD' ? undefined : payload);
 }

@@ -42,7 +42,7 @@ function getHistory(ctx, m, sim) {
   if (!b.from || !sim.knowsBusiness(b.from)) return FAIL(2);
   if (!Number.isInteger(b.page) || b.page < 1) return FAIL(4);
   const own = digits(b.from), contact = b.to ? digits(b.to) : null;
-  const all = sim.messages.filter((x) => digits(x.direction === '1' ? x.to : x.from) === own
+  const all = sim.select(`history|${own}|${contact}`, (x) => digits(x.direction === '1' ? x.to : x.from) === own
     && (!contact || digits(x.from) === contact || digits(x.to) === contact));
   const from = ((ctx.pageOverride ?? b.page) - 1) * PAGE;
   return { status: 200, body: all.slice(Math.max(0, from), Math.max(0, from) + PAGE) };

@@ -63,7 +63,7 @@ function listMessages(ctx, m, sim) {
   const page = q === undefined || q === '' ? 0 : Number(q);
   if (!sim.knowsBusiness(m[1])) return fail(404, 'number not found');
   const own = digits(m[1]), remote = m[2] ? digits(m[2]) : null;
-  const all = sim.messages.filter((x) => digits(x.channel_phone_number) === own && (!remote || digits(x.remote_phone_number) === remote));
+  const all = sim.select(`list|${own}|${remote}`, (x) => digits(x.channel_phone_number) === own && (!remote || digits(x.remote_phone_number) === remote));
   const from = (ctx.pageOverride ?? page) * PAGE;
   return { status: 200, body: { success: true, page_number: page, messages: all.slice(from, from + PAGE) } };
 }

@@ -1,8 +1,8 @@
 // The pagination engine alone, with a scripted provider: concurrency limits and the 429 halving.
 const { paginate } = require('../../dist/nodes/shared/paginate');
 
-function fakeProvider({ pages, size, throttleAt = -1 }) {
-	const state = { inFlight: 0, maxInFlight: [], calls: [] };
+function fakeProvider({ pages, size, throttleAt = -1, latencyMs = 5 }) {
+	const state = { inFlight: 0, maxInFlight: [], calls: [], startedAt: [] };
 	const adapter = {
 		id: '2chat',
 		displayName: 'Fake',
@@ -11,10 +11,11 @@ function fakeProvider({ pages, size, throttleAt = -1 }) {
 		required: { getConversation: [], getMessage: [], getAll: [] },
 		async listPage(api, query, ref) {
 			state.calls.push(ref.page);
+			state.startedAt.push(Date.now());
 			state.inFlight++;
 			state.maxInFlight.push(state.inFlight);
 			if (ref.page === throttleAt) api.onThrottle(); // what the transport does on a 429
-			await new Promise((r) => setTimeout(r, 5));
+			await new Promise((r) => setTimeout(r, latencyMs));
 			state.inFlight--;
 			const items = ref.page < pages ? Array.from({ length: size }, (_, i) => ({ id: `m${ref.page * size + i}`, t: 1e12 - (ref.page * size + i) * 1000 })) : [];
 			return { items };
@@ -50,4 +51,16 @@ test('with a limit, no request beyond what the limit needs', async () => {
 	const { adapter, state } = fakeProvider({ pages: 20, size: 10 });
 	expect(await collect(adapter, { concurrency: 4, limit: 25 })).toHaveLength(25);
 	expect(state.calls).toEqual([0, 1, 2]);
+});
+
+test('after the first round trip, requests are spaced instead of sent in bursts, still K in flight', async () => {
+	// 60 ms per page, 4 in flight: spaced by about 60 × 0.85 ÷ 4 ≈ 13 ms once a round trip is known. Sent in
+	// bursts, requests would start in groups of 4 within a millisecond of each other for the whole run.
+	const { adapter, state } = fakeProvider({ pages: 16, size: 10, latencyMs: 60 });
+	const ids = await collect(adapter, { concurrency: 4 });
+	expect(ids).toHaveLength(160);
+	expect(state.calls.slice(0, 4)).toEqual([0, 1, 2, 3]);
+	const gaps = state.startedAt.slice(4).map((t, i) => t - state.startedAt[i + 3]);
+	expect(Math.min(...gaps)).toBeGreaterThanOrEqual(5);
+	expect(Math.max(...state.maxInFlight)).toBe(4);
 });
