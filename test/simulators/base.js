@@ -313,7 +313,7 @@ class Simulator {
     const parsed = parseJson(rawBody);
     if (u.pathname.startsWith('/__sim/')) return this._control(req.method, u.pathname, parsed.value, res);
     const record = {
-      t0: performance.now(), t0H: Number(process.hrtime.bigint() / 1000n), method: req.method, path: u.pathname, query: Object.fromEntries(u.searchParams), body: parsed.value,
+      method: req.method, path: u.pathname, query: Object.fromEntries(u.searchParams), body: parsed.value,
       headers: { ...req.headers }, status: null, at: Date.now(),
       hasAuth: Boolean(req.headers.authorization || req.headers['x-user-api-key']),
     };
@@ -415,7 +415,7 @@ function send(res, method, reply, baseHeaders = {}, record) {
   else payload = Buffer.from(JSON.stringify(body));
   if (!h['content-type'] && !Buffer.isBuffer(body)) h['content-type'] = 'application/json; charset=utf-8';
   h['content-length'] = payload.length;
-  if (record) { record.status = status; record.doneAt = performance.now(); record.doneH = Number(process.hrtime.bigint() / 1000n); }
+  if (record) record.status = status;
   res.writeHead(status, h);
   res.end(method === 'HEAD' ? undefined : payload);
 }
