@@ -103,7 +103,16 @@ async function execute(bin, folder, id, env) {
 		}
 	}, 100);
 	try {
-		const run = await executeWorkflowCli(bin, folder, id, env, { timeoutMs: 600000 });
+		let run;
+		for (let attempt = 1; !run; attempt++) {
+			try {
+				run = await executeWorkflowCli(bin, folder, id, env, { timeoutMs: 600000 });
+			} catch (error) {
+				// n8n's CLI sometimes exits before its (very long) JSON output is flushed; that run is repeated.
+				if (attempt >= 3 || !/printed no IRun JSON|could not parse/.test(error.message)) throw error;
+				console.log(`  (${id}: n8n's output was cut short, running it again)`);
+			}
+		}
 		const rd = run.data.resultData;
 		if (rd.error) throw new Error(`${id} failed: ${rd.error.message}`);
 		const nodes = Object.fromEntries(Object.entries(rd.runData).map(([name, runs]) => [name, { ms: runs[0].executionTime, items: (runs[0].data.main[0] || []).length }]));

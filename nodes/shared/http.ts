@@ -108,7 +108,7 @@ export class ApiClient {
 	onThrottle?: () => void;
 	/** Reads the account's real rate limit; called once, when the default budget is about to run out. */
 	discoverRate?: (api: ApiClient) => Promise<number | undefined>;
-	private base?: string;
+	private base?: Promise<string>;
 	private credentials?: ICredentialDataDecryptedObject;
 
 	constructor(
@@ -123,12 +123,13 @@ export class ApiClient {
 		return this.ctx.getNode();
 	}
 
+	/** The credential is read once per run, even when the first requests start together. */
 	async baseUrl(): Promise<string> {
-		if (this.base === undefined) {
-			this.credentials = await this.ctx.getCredentials(this.rules.credentialType);
-			this.base = String(this.credentials.baseUrl ?? '').replace(/\/+$/, '');
-		}
-		return this.base;
+		this.base ??= this.ctx.getCredentials(this.rules.credentialType).then((credentials) => {
+			this.credentials = credentials;
+			return String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+		});
+		return await this.base;
 	}
 
 	/**

@@ -79,6 +79,7 @@ function makeContext({ nodeClass, parameters, credentialType, credentials, items
 	const credType = credentialType || description.credentials[0].name;
 	const binaries = [];
 	const logs = [];
+	const counts = { credentialReads: 0 };
 	const ctx = {
 		getNode: () => node,
 		getInputData: () => items || [{ json: {} }],
@@ -94,6 +95,7 @@ function makeContext({ nodeClass, parameters, credentialType, credentials, items
 		},
 		getCredentials: async (type) => {
 			if (type !== credType) throw new Error(`unexpected credential type ${type}`);
+			counts.credentialReads++;
 			return { ...credentials };
 		},
 		getTimezone: () => timezone,
@@ -125,6 +127,7 @@ function makeContext({ nodeClass, parameters, credentialType, credentials, items
 		logs,
 		binaries,
 		staticData,
+		counts,
 		run: () => (instance.execute ? instance.execute.call(ctx) : instance.poll.call(ctx)),
 	};
 }

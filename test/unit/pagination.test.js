@@ -260,3 +260,21 @@ describe('provider replies that bend the docs', () => {
 		}
 	});
 });
+
+test('the credential is read once per run, also when the first requests start together', async () => {
+	const sim = await startSimulator('twochat', { apiKey: KEY });
+	try {
+		seed(sim, 'twochat', 450);
+		const p = providers.twochat;
+		const { run, counts } = makeContext({
+			nodeClass: p.nodeClass,
+			parameters: { operation: 'getAll', businessNumber: BUSINESS, returnAll: true, options: { requestsPerMinute: 100000, maxConcurrentRequests: 4 } },
+			credentials: { apiKey: KEY, baseUrl: sim.url },
+		});
+		const [out] = await run();
+		expect(out).toHaveLength(450);
+		expect(counts.credentialReads).toBe(1);
+	} finally {
+		await sim.close();
+	}
+});
