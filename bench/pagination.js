@@ -88,7 +88,7 @@ const PROVIDERS = {
 };
 
 /** Runs a workflow in its own `n8n execute` process, sampling that process's peak RSS. */
-async function execute(bin, folder, id, env) {
+async function execute(bin, folder, id, env, beforeAttempt = () => {}) {
 	let peakKb = 0;
 	const sampler = setInterval(() => {
 		for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
@@ -106,6 +106,7 @@ async function execute(bin, folder, id, env) {
 		let run;
 		for (let attempt = 1; !run; attempt++) {
 			try {
+				beforeAttempt();
 				run = await executeWorkflowCli(bin, folder, id, env, { timeoutMs: 600000 });
 			} catch (error) {
 				// n8n's CLI sometimes exits before its (very long) JSON output is flushed; that run is repeated.
@@ -148,11 +149,9 @@ async function benchProvider(bin, name) {
 
 		const results = { baseline: [], ours: [], zero: [] };
 		for (let r = 0; r < RUNS; r++) {
-			slow.clearRequests();
-			const a = await execute(bin, folder, 'benchBaseline01', env);
+			const a = await execute(bin, folder, 'benchBaseline01', env, () => slow.clearRequests());
 			const aRequests = slow.requests.length;
-			slow.clearRequests();
-			const b = await execute(bin, folder, 'benchOurs000001', env);
+			const b = await execute(bin, folder, 'benchOurs000001', env, () => slow.clearRequests());
 			const bRequests = slow.requests.length;
 			const z = await execute(bin, folder, 'benchOursFast01', env);
 			const aMs = Object.entries(a.nodes).filter(([n]) => n !== 'Manual').reduce((s, [, v]) => s + v.ms, 0);

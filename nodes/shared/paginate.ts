@@ -56,12 +56,12 @@ export function dateWindows(query: ListQuery, days: number, defaultRangeDays: nu
  * where the paging style allows it (a 429 halves that for the rest of the run). Output order is the
  * provider's order whatever the concurrency.
  */
-export async function* paginate(
+export async function* paginatePages(
 	api: ApiClient,
 	adapter: ProviderAdapter,
 	query: ListQuery,
 	options: PaginateOptions,
-): AsyncGenerator<NormalizedMessage> {
+): AsyncGenerator<NormalizedMessage[]> {
 	const style = adapter.pageStyle;
 	const seen = new Set<string>();
 	const clientFiltering = needsClientFiltering(adapter, query);
@@ -86,8 +86,8 @@ export async function* paginate(
 		return m;
 	};
 
-	/** Emits a page's new messages; returns how many ids were new and the page's oldest timestamp. */
-	function* take(items: unknown[], bounds?: { startMs: number; endMs: number }) {
+	/** A page's new messages, how many ids were new, the page's oldest timestamp, and whether the limit is reached. */
+	function take(items: unknown[], bounds?: { startMs: number; endMs: number }) {
 		let messages = items.map(normalize);
 		let times = messages.map((m) => millisOf(m.timestamp));
 		// Newest first within the page whatever order the provider used (stable: equal times keep theirs).
@@ -96,6 +96,7 @@ export async function* paginate(
 			messages = order.map((i) => messages[i]);
 			times = order.map((i) => times[i]);
 		}
+		const out: NormalizedMessage[] = [];
 		let fresh = 0;
 		let oldest = Infinity;
 		for (let i = 0; i < messages.length; i++) {
@@ -108,10 +109,10 @@ export async function* paginate(
 			fresh++;
 			if (!matchesQuery(m, query, businessOnServer, t)) continue;
 			emitted++;
-			yield m;
-			if (options.limit !== undefined && emitted >= options.limit) return { fresh, oldest, full: true };
+			out.push(m);
+			if (options.limit !== undefined && emitted >= options.limit) return { out, fresh, oldest, full: true };
 		}
-		return { fresh, oldest, full: false };
+		return { out, fresh, oldest, full: false };
 	}
 
 	const olderThanRange = (oldest: number) => query.startMs !== undefined && oldest < query.startMs;
@@ -122,7 +123,8 @@ export async function* paginate(
 		for (let n = 0; n < maxPages; n++) {
 			const size = options.limit !== undefined && !clientFiltering ? Math.min(style.size, options.limit - emitted) : style.size;
 			const page = await adapter.listPage(api, query, { kind: 'cursor', cursor, size });
-			const r = yield* take(page.items);
+			const r = take(page.items);
+			if (r.out.length) yield r.out;
 			if (r.full || page.items.length === 0 || r.fresh === 0 || olderThanRange(r.oldest)) return;
 			if (!page.next || used.has(page.next)) return;
 			used.add(page.next);
@@ -152,6 +154,7 @@ export async function* paginate(
 	let fastestRoundTrip = Infinity;
 	let nextStartAt = 0;
 	let paced: Promise<void> | undefined;
+	let sentSinceMapping = false;
 	const fill = (): void => {
 		while (!stopped && active < concurrency && queue.length < concurrency * 2 && queue.length < pagesWanted()) {
 			const wait = nextStartAt - Date.now();
@@ -169,6 +172,7 @@ export async function* paginate(
 			const startedAt = Date.now();
 			if (concurrency > 1 && Number.isFinite(fastestRoundTrip)) nextStartAt = startedAt + (0.85 * fastestRoundTrip) / concurrency;
 			const result = adapter.listPage(api, query, ref);
+			sentSinceMapping = true;
 			// Pages fetched ahead may be abandoned; their failures must not surface as unhandled.
 			result.then(
 				(page) => {
@@ -195,10 +199,14 @@ export async function* paginate(
 			if (!head) return;
 			// The head stays queued until its messages are out, so it counts as a page already asked for.
 			const page = await head.result;
-			// Map the page in a later turn of the event loop: requests just issued get their sockets connected and
-			// written first, so mapping stays off the requests' critical path.
-			if (concurrency > 1) await sleep(0);
-			const r = yield* take(page.items, head.ref.kind === 'windows' ? head.ref : undefined);
+			// Requests issued since the last page was mapped connect and write in a later turn of the event loop;
+			// mapping waits for that turn so it stays off the requests' critical path.
+			if (sentSinceMapping && concurrency > 1) {
+				sentSinceMapping = false;
+				await sleep(0);
+			}
+			const r = take(page.items, head.ref.kind === 'windows' ? head.ref : undefined);
+			if (r.out.length) yield r.out;
 			queue.shift();
 			if (r.full) return;
 			if (head.ref.kind === 'windows') continue;
@@ -207,8 +215,17 @@ export async function* paginate(
 		}
 	} finally {
 		stopped = true;
-		await paced;
 		// Pages fetched ahead and not needed: let them finish so no request outlives the node's run.
 		await Promise.allSettled(queue.map((f) => f.result));
 	}
+}
+
+/** The same history one message at a time, for callers that stop at the first match. */
+export async function* paginate(
+	api: ApiClient,
+	adapter: ProviderAdapter,
+	query: ListQuery,
+	options: PaginateOptions,
+): AsyncGenerator<NormalizedMessage> {
+	for await (const page of paginatePages(api, adapter, query, options)) yield* page;
 }

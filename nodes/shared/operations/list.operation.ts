@@ -1,7 +1,7 @@
 import type { ApiClient } from '../http';
 import { readLimit, readListQuery } from '../input';
 import type { RunOptions } from '../input';
-import { paginate } from '../paginate';
+import { paginatePages } from '../paginate';
 import type { ProviderAdapter } from '../provider';
 import type { HostContext, NormalizedMessage } from '../types';
 
@@ -11,8 +11,8 @@ export function prepareList(ctx: HostContext, adapter: ProviderAdapter, op: 'get
 	const limit = readLimit(ctx, itemIndex);
 	return async (api: ApiClient, options: RunOptions): Promise<NormalizedMessage[]> => {
 		const out: NormalizedMessage[] = [];
-		for await (const m of paginate(api, adapter, query, { limit, concurrency: options.concurrency, includeRaw: options.includeRaw })) {
-			out.push(m);
+		for await (const page of paginatePages(api, adapter, query, { limit, concurrency: options.concurrency, includeRaw: options.includeRaw })) {
+			for (const m of page) out.push(m);
 		}
 		return out;
 	};
