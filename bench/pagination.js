@@ -144,16 +144,17 @@ async function benchProvider(bin, name) {
 			]);
 		const wfs = [workflow('benchBaseline01', spec.baseline(slow.url)), ours('benchOurs000001', creds[0]), ours('benchOursFast01', creds[1])];
 		const env = { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none', EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'false' };
+		const runEnv = { ...env, NODE_OPTIONS: `--require ${path.join(__dirname, 'let-output-drain.js')}` };
 		await importCli(bin, folder, 'credentials', creds, env);
 		await importCli(bin, folder, 'workflow', wfs, env);
 
 		const results = { baseline: [], ours: [], zero: [] };
 		for (let r = 0; r < RUNS; r++) {
-			const a = await execute(bin, folder, 'benchBaseline01', env, () => slow.clearRequests());
+			const a = await execute(bin, folder, 'benchBaseline01', runEnv, () => slow.clearRequests());
 			const aRequests = slow.requests.length;
-			const b = await execute(bin, folder, 'benchOurs000001', env, () => slow.clearRequests());
+			const b = await execute(bin, folder, 'benchOurs000001', runEnv, () => slow.clearRequests());
 			const bRequests = slow.requests.length;
-			const z = await execute(bin, folder, 'benchOursFast01', env);
+			const z = await execute(bin, folder, 'benchOursFast01', runEnv);
 			const aMs = Object.entries(a.nodes).filter(([n]) => n !== 'Manual').reduce((s, [, v]) => s + v.ms, 0);
 			const aItems = a.nodes[spec.baseline(slow.url).slice(-1)[0].name].items;
 			results.baseline.push({ ms: aMs, requests: aRequests, peakMb: a.peakMb, items: aItems });
