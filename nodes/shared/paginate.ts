@@ -152,12 +152,14 @@ export async function* paginatePages(
 	// each reply is handled while the others are on the wire. The spacing never lowers the throughput below what
 	// K requests in flight allow.
 	let fastestRoundTrip = Infinity;
+	let spacing = 0;
 	let nextStartAt = 0;
 	let paced: Promise<void> | undefined;
 	let sentSinceMapping = false;
 	const fill = (): void => {
 		while (!stopped && active < concurrency && queue.length < concurrency * 2 && queue.length < pagesWanted()) {
-			const wait = nextStartAt - Date.now();
+			// performance.now() is monotonic: a clock set back mid-run cannot turn the spacing into a long wait.
+			const wait = Math.min(nextStartAt - performance.now(), spacing);
 			if (wait >= 1) {
 				paced ??= sleep(wait).then(() => {
 					paced = undefined;
@@ -169,15 +171,16 @@ export async function* paginatePages(
 			if (!ref) return;
 			nextIndex++;
 			active++;
-			const startedAt = Date.now();
-			if (concurrency > 1 && Number.isFinite(fastestRoundTrip)) nextStartAt = startedAt + (0.85 * fastestRoundTrip) / concurrency;
+			const startedAt = performance.now();
+			spacing = concurrency > 1 && Number.isFinite(fastestRoundTrip) ? (0.85 * fastestRoundTrip) / concurrency : 0;
+			nextStartAt = startedAt + spacing;
 			const result = adapter.listPage(api, query, ref);
 			sentSinceMapping = true;
 			// Pages fetched ahead may be abandoned; their failures must not surface as unhandled.
 			result.then(
 				(page) => {
 					active--;
-					fastestRoundTrip = Math.min(fastestRoundTrip, Date.now() - startedAt);
+					fastestRoundTrip = Math.min(fastestRoundTrip, performance.now() - startedAt);
 					// A short page is the end: nothing past it is requested. With one request at a time the run
 					// stays strictly sequential, so it never asks for a page it does not need.
 					if (style.kind === 'pages' && page.items.length < style.size) stopped = true;
