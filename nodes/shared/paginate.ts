@@ -154,6 +154,7 @@ export async function* paginatePages(
 	let fastestRoundTrip = Infinity;
 	let spacing = 0;
 	let nextStartAt = 0;
+	const firstRound = concurrency;
 	let paced: Promise<void> | undefined;
 	let sentSinceMapping = false;
 	const fill = (): void => {
@@ -169,6 +170,8 @@ export async function* paginatePages(
 			}
 			const ref = refAt(nextIndex);
 			if (!ref) return;
+			// The first round leaves together while n8n warms up: its round trips are not the provider's.
+			const warm = nextIndex >= firstRound;
 			nextIndex++;
 			active++;
 			const startedAt = performance.now();
@@ -180,7 +183,7 @@ export async function* paginatePages(
 			result.then(
 				(page) => {
 					active--;
-					fastestRoundTrip = Math.min(fastestRoundTrip, performance.now() - startedAt);
+					if (warm) fastestRoundTrip = Math.min(fastestRoundTrip, performance.now() - startedAt);
 					// A short page is the end: nothing past it is requested. With one request at a time the run
 					// stays strictly sequential, so it never asks for a page it does not need.
 					if (style.kind === 'pages' && page.items.length < style.size) stopped = true;
