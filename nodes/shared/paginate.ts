@@ -159,6 +159,8 @@ export async function* paginatePages(
 	let sentSinceMapping = false;
 	const fill = (): void => {
 		while (!stopped && active < concurrency && queue.length < concurrency * 2 && queue.length < pagesWanted()) {
+			const ref = refAt(nextIndex);
+			if (!ref) return;
 			// performance.now() is monotonic: a clock set back mid-run cannot turn the spacing into a long wait.
 			const wait = Math.min(nextStartAt - performance.now(), spacing);
 			if (wait >= 1) {
@@ -168,8 +170,6 @@ export async function* paginatePages(
 				});
 				return;
 			}
-			const ref = refAt(nextIndex);
-			if (!ref) return;
 			// The first round leaves together while n8n warms up: its round trips are not the provider's.
 			const warm = nextIndex >= firstRound;
 			nextIndex++;
