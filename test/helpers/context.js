@@ -1,31 +1,14 @@
 // A small stand-in for n8n's IExecuteFunctions / IPollFunctions, for fast tests of the built nodes against the
 // local provider servers. HTTP goes through axios (as n8n's helper does) and the credential's own `authenticate`
-// rules are applied, so what reaches the servers is what a real n8n would send. The end-to-end tests run the
+// function is applied, so what reaches the servers is what a real n8n would send. The end-to-end tests run the
 // same nodes inside a real n8n; this is for the many small cases.
 const axios = require('axios');
 const { NodeApiError } = require('n8n-workflow');
 
-function resolveTemplate(value, credentials) {
-	if (typeof value !== 'string' || !value.startsWith('=')) return value;
-	return value.slice(1).replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, k) => String(credentials[k] ?? ''));
-}
-
+/** The credential's own `authenticate` function, as n8n calls it (on a copy: it must not change the options). */
 async function applyAuth(credentialType, options, credentials) {
 	const Cred = loadCredential(credentialType);
-	const auth = new Cred().authenticate;
-	if (typeof auth === 'function') return await auth(credentials, { ...options });
-	const props = (auth && auth.properties) || {};
-	const out = { ...options, headers: { ...(options.headers || {}) } };
-	for (const [k, v] of Object.entries(props.headers || {})) out.headers[k] = resolveTemplate(v, credentials);
-	if (props.body) {
-		out.body = { ...(options.body || {}) };
-		for (const [k, v] of Object.entries(props.body)) out.body[k] = resolveTemplate(v, credentials);
-	}
-	if (props.qs) {
-		out.qs = { ...(options.qs || {}) };
-		for (const [k, v] of Object.entries(props.qs)) out.qs[k] = resolveTemplate(v, credentials);
-	}
-	return out;
+	return await new Cred().authenticate(credentials, { ...options });
 }
 
 const credentialFiles = {
