@@ -31,9 +31,11 @@ export async function toItems(
 	itemIndex?: number,
 ): Promise<INodeExecutionData[]> {
 	const items: INodeExecutionData[] = [];
+	// One object for all items of this input, as n8n's own constructExecutionMetaData does.
+	const pairedItem = itemIndex === undefined ? undefined : { item: itemIndex };
 	for (const m of messages) {
 		const item: INodeExecutionData = { json: m as unknown as INodeExecutionData['json'] };
-		if (itemIndex !== undefined) item.pairedItem = { item: itemIndex };
+		if (pairedItem) item.pairedItem = pairedItem;
 		if (options.downloadMedia && m.media?.url) {
 			const binary = await downloadMedia(api, m, options.maxMediaBytes);
 			if (binary) item.binary = { [options.binaryPropertyName]: binary };
