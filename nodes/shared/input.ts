@@ -47,7 +47,7 @@ function text(ctx: HostContext, name: string, itemIndex: number): string {
 	return v === undefined || v === null ? '' : String(v).trim();
 }
 
-function requireValue(node: INode, value: string | undefined, parameter: string, itemIndex: number): void {
+export function requireValue(node: INode, value: string | undefined, parameter: string, itemIndex?: number): void {
 	if (!value) throw inputError(node, `The parameter ${parameterLabel(parameter)} is required`, itemIndex);
 }
 

@@ -3,7 +3,7 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { createClient } from './client';
 import { millisOf } from './dates';
 import { asNodeError, inputError, parameterLabel } from './errors';
-import { readOptions } from './input';
+import { readOptions, requireValue } from './input';
 import { matchesQuery, paginate } from './paginate';
 import { parsePhone } from './phone';
 import type { ProviderAdapter } from './provider';
@@ -35,7 +35,7 @@ function readQueries(ctx: IPollFunctions, adapter: ProviderAdapter, watchesConta
 	const base: ListQuery = {};
 	if (adapter.required.getAll.includes('businessNumber')) {
 		const business = String(ctx.getNodeParameter('businessNumber', '') ?? '').trim();
-		if (!business) throw inputError(node, `The parameter ${parameterLabel('businessNumber')} is required`);
+		requireValue(node, business, 'businessNumber');
 		base.businessNumber = parsePhone(node, business, 'businessNumber');
 	}
 	const event = String(ctx.getNodeParameter('event', 'inbound'));
