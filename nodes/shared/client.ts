@@ -11,7 +11,7 @@ export function createClient(ctx: HostContext, adapter: ProviderAdapter, options
 		ctx,
 		adapter.transport,
 		budget ?? new RequestBudget(userRate ? options.requestsPerMinute : adapter.requestsPerMinute),
-		{ ...DEFAULT_RETRY, maxRetries: options.maxRetries },
+		{ ...DEFAULT_RETRY, maxRetries: options.maxRetries, timeoutMs: options.timeoutMs },
 		itemIndex,
 	);
 	if (!userRate && adapter.discoverRequestsPerMinute) api.discoverRate = adapter.discoverRequestsPerMinute.bind(adapter);

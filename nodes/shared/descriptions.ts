@@ -160,12 +160,49 @@ export const sharedOptions: INodeProperties[] = [
 			'How often a request is retried after a rate limit (429, honouring Retry-After), a server error (5xx) or a dropped connection',
 	},
 	{
+		displayName: 'Max Transcript Length',
+		name: 'maxTranscriptLength',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 0,
+		description:
+			'Longest transcript in characters; the oldest lines are cut first and the first line says how many were left out. 0 means no limit.',
+		displayOptions: { show: { outputFormat: ['transcript'], '/operation': ['getConversation', 'getAll'] } },
+	},
+	{
+		displayName: 'Output Format',
+		name: 'outputFormat',
+		type: 'options',
+		options: [
+			{ name: 'Messages', value: 'messages', description: 'One item per message, newest first' },
+			{
+				name: 'Transcript',
+				value: 'transcript',
+				description:
+					'One item with the conversation as readable lines, oldest first, in the workflow time zone: for AI agents, summaries and CRM notes',
+			},
+		],
+		default: 'messages',
+		description:
+			'How the messages are handed on. Called as an AI agent tool, the node answers with a transcript unless this is set.',
+		displayOptions: { show: { '/operation': ['getConversation', 'getAll'] } },
+	},
+	{
 		displayName: 'Requests Per Minute',
 		name: 'requestsPerMinute',
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: 0,
 		description: "Cap on requests per minute. 0 uses the provider's documented limit (none where none is documented).",
+	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 60,
+		description:
+			'Longest time one request may take from connecting to the last byte of the reply; past it the try fails and is retried like a dropped connection',
 	},
 ];
 

@@ -14,6 +14,12 @@ export interface RunOptions {
 	concurrency: number;
 	maxRetries: number;
 	requestsPerMinute: number;
+	/** Total deadline of one try of one request (connect, headers and the whole body). */
+	timeoutMs: number;
+	/** `undefined` when the user did not choose: messages, or a transcript when the node runs as an AI tool. */
+	outputFormat?: 'messages' | 'transcript';
+	/** 0 = no limit. */
+	maxTranscriptLength: number;
 }
 
 /** getNodeParameter of an action node (per item) or a trigger (no items). */
@@ -39,7 +45,16 @@ export function readOptions(ctx: HostContext, itemIndex: number): RunOptions {
 		concurrency: Math.floor(number('maxConcurrentRequests', 4, 1)),
 		maxRetries: Math.floor(number('maxRetries', 5, 0)),
 		requestsPerMinute: number('requestsPerMinute', 0, 0),
+		timeoutMs: Math.round(number('timeout', 60, 0.001) * 1000),
+		outputFormat: outputFormat(node, o.outputFormat, itemIndex),
+		maxTranscriptLength: Math.floor(number('maxTranscriptLength', 0, 0)),
 	};
+}
+
+function outputFormat(node: INode, value: unknown, itemIndex: number): RunOptions['outputFormat'] {
+	if (value === undefined || value === '') return undefined;
+	if (value === 'messages' || value === 'transcript') return value;
+	throw inputError(node, `Invalid value for option "Output Format" (outputFormat): "${String(value)}" (use messages or transcript)`, itemIndex);
 }
 
 function text(ctx: HostContext, name: string, itemIndex: number): string {
