@@ -17,7 +17,7 @@ function prepare(ctx: HostContext, adapter: ProviderAdapter, operation: string, 
 		case 'getAll':
 			return prepareList(ctx, adapter, operation, itemIndex);
 		case 'getMessage':
-			return prepareGetMessage(ctx, adapter, itemIndex);
+			return { run: prepareGetMessage(ctx, adapter, itemIndex), transcript: undefined };
 		default:
 			throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported`, { itemIndex });
 	}
@@ -52,11 +52,11 @@ export async function toItems(
 export async function route(this: IExecuteFunctions, adapter: ProviderAdapter): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const failed = (error: unknown, item: number): INodeExecutionData => ({ json: { error: (error as Error).message }, pairedItem: { item } });
-	const prepared: Array<{ run: ReturnType<typeof prepare>; options: ReturnType<typeof readOptions> } | { error: unknown }> = [];
+	const prepared: Array<(ReturnType<typeof prepare> & { options: ReturnType<typeof readOptions> }) | { error: unknown }> = [];
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const operation = this.getNodeParameter('operation', i) as string;
-			prepared.push({ options: readOptions(this, i), run: prepare(this, adapter, operation, i) });
+			prepared.push({ options: readOptions(this, i), ...prepare(this, adapter, operation, i) });
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(this.getNode(), error, i);
 			prepared.push({ error });
@@ -74,6 +74,11 @@ export async function route(this: IExecuteFunctions, adapter: ProviderAdapter): 
 			const api = createClient(this, adapter, item.options, budget, i);
 			budget = api.budget;
 			const messages = await item.run(api, item.options);
+			const transcript = item.transcript?.(messages, item.options);
+			if (transcript) {
+				out.push({ json: transcript, pairedItem: { item: i } });
+				continue;
+			}
 			// A loop, not push(...items): spreading hundreds of thousands of items overflows the call stack.
 			for (const output of await toItems(messages, api, item.options, i)) out.push(output);
 		} catch (error) {

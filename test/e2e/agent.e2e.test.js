@@ -49,7 +49,7 @@ afterAll(async () => {
 	if (llm) await new Promise((r) => llm.close(r));
 });
 
-test('AI Agent → Chirp tool with $fromAI parameters', async () => {
+test('AI Agent → Chirp tool with $fromAI parameters receives a transcript', async () => {
 	const chirp = await n8n.createCredential({ name: 'chirp', type: 'chirpApi', data: { apiKey: KEY, baseUrl: sim.url } });
 	const openai = await n8n.createCredential({ name: 'fake openai', type: 'openAiApi', data: { apiKey: 'sk-local-fake', url: `http://127.0.0.1:${llm.address().port}/v1` } });
 	const wf = {
@@ -97,12 +97,17 @@ test('AI Agent → Chirp tool with $fromAI parameters', async () => {
 	const [toolRun] = n8n.nodeItems(execution, 'Read WhatsApp conversation', { outputIndex: 0 }).length
 		? [n8n.nodeItems(execution, 'Read WhatsApp conversation')]
 		: [execution.data.resultData.runData['Read WhatsApp conversation'][0].data.ai_tool[0]];
-	const toolMessages = toolRun[0].json.response;
-	expect(toolMessages.map((m) => m.contactNumber)).toEqual(['+972502222222', '+972502222222', '+972502222222']);
+	// Called as a tool with no Output Format set, the node answers with one transcript (the newest 3, oldest first).
+	const response = toolRun[0].json.response;
+	const [transcript] = Array.isArray(response) ? response : [response];
+	expect(transcript).toMatchObject({ provider: 'chirp', contactNumber: '+972502222222', messageCount: 3 });
+	const lines = transcript.transcript.split('\n');
+	expect(lines).toHaveLength(3);
+	for (const line of lines) expect(line).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d (Contact 2222|Business|Test Agent): message \d+$/);
+	expect(Date.parse(transcript.firstTimestamp)).toBeLessThan(Date.parse(transcript.lastTimestamp));
 	const [answer] = n8n.nodeOutput(execution, 'AI Agent');
 	expect(answer.output).toMatch(/TOOL RESULT/);
-	expect(answer.output).toMatch(/"contactNumber":\s*"\+972502222222"/);
-	expect(answer.output).toMatch(/"provider":\s*"chirp"/);
-	expect((answer.output.match(/"provider":\s*"chirp"/g) || []).length).toBe(3);
+	expect(answer.output).toContain(lines[2]);
+	expect(answer.output).toMatch(/"messageCount":\s*3/);
 	expect(answer.output).toContain(BUSINESS);
 });
