@@ -34,7 +34,7 @@ beforeAll(async () => {
 				: completion({
 						role: 'assistant',
 						content: null,
-						tool_calls: [{ id: 'call_1', type: 'function', function: { name: request.tools[0].function.name, arguments: JSON.stringify({ contactNumber: '+972 50 222 2222', limit: 3 }) } }],
+						tool_calls: [{ id: 'call_1', type: 'function', function: { name: request.tools[0].function.name, arguments: JSON.stringify({ contactNumber: '+972 50 222 2222', limit: 3, startDate: new Date(Date.now() - 30 * 86400000).toISOString().slice(0, 10) }) } }],
 					});
 			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
 		});
@@ -74,6 +74,7 @@ test('AI Agent → Chirp tool with $fromAI parameters receives a transcript', as
 					contactNumber: "={{ $fromAI('contactNumber', 'The customer phone number in international format', 'string') }}",
 					returnAll: false,
 					limit: "={{ $fromAI('limit', 'How many recent messages to read', 'number') }}",
+					filters: { startDate: "={{ $fromAI('startDate', 'Only messages from this date on (ISO 8601)', 'string', '') }}" },
 				},
 				credentials: { chirpApi: { id: chirp.id, name: chirp.name } },
 			},
@@ -91,6 +92,7 @@ test('AI Agent → Chirp tool with $fromAI parameters receives a transcript', as
 	const tool = llmCalls[0].tools[0].function;
 	expect(JSON.stringify(tool.parameters)).toMatch(/contactNumber/);
 	expect(JSON.stringify(tool.parameters)).toMatch(/limit/);
+	expect(JSON.stringify(tool.parameters)).toMatch(/startDate/);
 	// The tool ran against the provider with the model's arguments and returned normalized messages.
 	const listCalls = sim.requestsTo('/v1/organization/whatsapp/messages');
 	expect(listCalls.length).toBeGreaterThanOrEqual(1);
