@@ -1,4 +1,4 @@
-import type { MessageMedia, MessageStatus, MessageType } from './types';
+import type { Direction, MessageMedia, MessageStatus, MessageType } from './types';
 
 const TYPES = new Set<MessageType>([
 	'text',
@@ -69,4 +69,37 @@ export function media(fields: Partial<MessageMedia>): MessageMedia {
 
 export function record(value: unknown): Record<string, unknown> {
 	return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** The type a media file's MIME type names, for records that do not say their type. */
+export function typeFromMime(mimeType: unknown): MessageType {
+	const kind = String(mimeType ?? '').split('/')[0].toLowerCase();
+	if (kind === 'image' || kind === 'video' || kind === 'audio') return kind;
+	return kind ? 'document' : 'unknown';
+}
+
+/**
+ * The direction a record does not state, from its two numbers: sent from the business number → outbound,
+ * sent to it → inbound; null when the numbers do not tell (never a guess).
+ */
+export function directionFromNumbers(from: string | null, to: string | null, business: string | null | undefined): Direction | null {
+	if (!business) return null;
+	if (from === business && to !== business) return 'outbound';
+	if (to === business && from !== business) return 'inbound';
+	return null;
+}
+
+/**
+ * The contact of a message: the other party of the given direction (inbound → the sender, outbound → the
+ * recipient), or, when the direction is unknown, whichever number is not the business's. Never the business
+ * number itself.
+ */
+export function contactFromNumbers(
+	direction: Direction | null,
+	from: string | null,
+	to: string | null,
+	business: string | null | undefined,
+): string | null {
+	const candidate = direction === 'inbound' ? from : direction === 'outbound' ? to : from && from !== business ? from : to;
+	return candidate && candidate !== business ? candidate : null;
 }
