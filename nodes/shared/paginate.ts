@@ -169,7 +169,8 @@ function createTaker(adapter: ProviderAdapter, query: ListQuery, options: Pagina
 			messages = order.map((i) => messages[i]);
 			times = order.map((i) => times[i]);
 		}
-		const out: NormalizedMessage[] = [];
+		// First which records are new; then, unless the whole page is a repeat, the new ones that match.
+		const candidates: number[] = [];
 		let fresh = 0;
 		let oldestTimed: number | null = null;
 		for (let i = 0; i < messages.length; i++) {
@@ -190,7 +191,14 @@ function createTaker(adapter: ProviderAdapter, query: ListQuery, options: Pagina
 				// earlier window already returned is that overlap, the same record again.
 				else if (bounds && t === null) continue;
 			}
-			if (!matchesQuery(m, query, businessOnServer, t, options.untimed)) continue;
+			candidates.push(i);
+		}
+		const out: NormalizedMessage[] = [];
+		// A page holding nothing new is the provider repeating a page: none of it is output (and paging stops).
+		if (nothingNew(fresh)) return { out, fresh, oldestTimed, full: false };
+		for (const i of candidates) {
+			const m = messages[i];
+			if (!matchesQuery(m, query, businessOnServer, times[i], options.untimed)) continue;
 			emitted++;
 			out.push(m);
 			if (limitReached(emitted, options.limit)) return { out, fresh, oldestTimed, full: true };
