@@ -1,4 +1,4 @@
-import type { Direction, MessageMedia, MessageStatus, MessageType } from './types';
+import type { Direction, MessageMedia, MessageStatus, MessageType, NormalizedMessage } from './types';
 
 const TYPES = new Set<MessageType>([
 	'text',
@@ -102,4 +102,37 @@ export function contactFromNumbers(
 ): string | null {
 	const candidate = direction === 'inbound' ? from : direction === 'outbound' ? to : from && from !== business ? from : to;
 	return candidate && candidate !== business ? candidate : null;
+}
+
+/**
+ * What tells a record without an id apart from others: its normalized content without the parts that change
+ * while a message ages (status, error, a media link that may be re-signed) and without the provider's raw
+ * object (which may carry per-reply counters such as DoubleTick's `totalCount`). Never used to merge or drop
+ * one message of a page; only to recognise a record seen before (a repeated page, a window's overlap, a
+ * trigger's boundary).
+ */
+export function contentKey(m: NormalizedMessage): string {
+	const text = JSON.stringify([
+		m.provider,
+		m.conversationId,
+		m.direction,
+		m.type,
+		m.text,
+		m.media ? [m.media.mimeType, m.media.fileName, m.media.caption, m.media.size] : null,
+		m.location,
+		m.timestamp,
+		m.businessNumber,
+		m.contactNumber,
+		m.contactName,
+		m.senderName,
+	]);
+	// FNV-1a in two 32-bit lanes: a short key, no runtime dependency.
+	let a = 0x811c9dc5;
+	let b = 0x9747b28c;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		a = Math.imul(a ^ c, 0x01000193);
+		b = Math.imul(b ^ c, 0x5bd1e995);
+	}
+	return `record:${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}.${text.length}`;
 }

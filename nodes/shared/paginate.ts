@@ -2,6 +2,7 @@ import { sleep } from 'n8n-workflow';
 
 import type { ApiClient } from './http';
 import { millisOf } from './dates';
+import { contentKey } from './mapping';
 import type { Page, PageRef, PageStyle, ProviderAdapter } from './provider';
 import type { ListQuery, NormalizedMessage } from './types';
 
@@ -121,15 +122,6 @@ export function newestFirstOrder(times: ReadonlyArray<number | null>): number[] 
 	return order;
 }
 
-/** A record's content, to tell records without an id apart (never used to merge or drop one). */
-function fingerprint(raw: unknown): string {
-	try {
-		return JSON.stringify(raw) ?? String(raw);
-	} catch {
-		return String(raw);
-	}
-}
-
 interface Taken {
 	/** The page's messages that are new and match the query, newest first. */
 	out: NormalizedMessage[];
@@ -160,12 +152,10 @@ function createTaker(adapter: ProviderAdapter, query: ListQuery, options: Pagina
 
 	function take(items: unknown[], bounds?: { startMs: number; endMs: number }): Taken {
 		const page = pageNumber++;
-		let raws = items;
 		let messages = items.map(normalize);
 		let times = messages.map((m) => millisOf(m.timestamp));
 		const order = newestFirstOrder(times);
 		if (order) {
-			raws = order.map((i) => raws[i]);
 			messages = order.map((i) => messages[i]);
 			times = order.map((i) => times[i]);
 		}
@@ -183,7 +173,7 @@ function createTaker(adapter: ProviderAdapter, query: ListQuery, options: Pagina
 				seenIds.add(m.id);
 				fresh++;
 			} else {
-				const key = fingerprint(raws[i]);
+				const key = contentKey(m);
 				const firstSeen = seenRecords.get(key);
 				if (firstSeen === undefined) seenRecords.set(key, page);
 				if (firstSeen === undefined || firstSeen === page) fresh++;

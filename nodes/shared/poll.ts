@@ -4,6 +4,7 @@ import type { ApiClient } from './http';
 import { createClient } from './client';
 import { millisOf, toIso } from './dates';
 import { asNodeError, inputError, parameterLabel } from './errors';
+import { contentKey } from './mapping';
 import { readOptions, requireValue } from './input';
 import { matchesQuery, paginatePages } from './paginate';
 import { parsePhone } from './phone';
@@ -95,23 +96,8 @@ function readWatched(ctx: IPollFunctions, adapter: ProviderAdapter, watchesConta
 }
 
 /** A message's key at the stored point: its id, or for a record without one, its content. */
-function keyOf(m: NormalizedMessage, raw: unknown): string {
-	if (m.id !== null) return m.id;
-	let text: string;
-	try {
-		text = JSON.stringify(raw) ?? '';
-	} catch {
-		text = String(raw);
-	}
-	// FNV-1a (two 32-bit lanes): a short key; no runtime dependency.
-	let a = 0x811c9dc5;
-	let b = 0x9747b28c;
-	for (let i = 0; i < text.length; i++) {
-		const c = text.charCodeAt(i);
-		a = Math.imul(a ^ c, 0x01000193);
-		b = Math.imul(b ^ c, 0x5bd1e995);
-	}
-	return `record:${(a >>> 0).toString(36)}${(b >>> 0).toString(36)}:${text.length}`;
+function keyOf(m: NormalizedMessage): string {
+	return m.id ?? contentKey(m);
 }
 
 interface Seen {
@@ -125,7 +111,7 @@ async function firstPage(api: ApiClient, adapter: ProviderAdapter, query: ListQu
 	const walk = serverSideFilters(adapter, query);
 	delete walk.direction;
 	for await (const page of paginatePages(api, adapter, walk, { concurrency: 1, includeRaw: true })) {
-		return page.map((message) => ({ message, key: keyOf(message, message.raw), time: millisOf(message.timestamp) }));
+		return page.map((message) => ({ message, key: keyOf(message), time: millisOf(message.timestamp) }));
 	}
 	return [];
 }
@@ -151,7 +137,7 @@ async function readSince(api: ApiClient, adapter: ProviderAdapter, query: ListQu
 	const out: Seen[] = [];
 	for await (const page of paginatePages(api, adapter, walk, { concurrency: 1, includeRaw: true, untimed: 'include' })) {
 		for (const message of page) {
-			const key = keyOf(message, message.raw);
+			const key = keyOf(message);
 			const time = millisOf(message.timestamp);
 			if (time === null ? !untimed.has(key) : time > since || (time === since && !boundary.has(key))) out.push({ message, key, time });
 		}
