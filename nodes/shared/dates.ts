@@ -82,26 +82,25 @@ function wallTimeToUtc(wallAsUtc: number, timeZone: string): number {
 	return wallAsUtc - offsetMs(first, timeZone);
 }
 
-class CalendarError extends Error {}
-
-function toMillis(value: unknown, timeZone: string): number | undefined {
-	if (value instanceof Date) return value.getTime();
-	if (typeof value === 'number') return value;
+/** A user's date value → epoch ms; `problem` when it is ISO-shaped but not on the calendar. */
+function toMillis(value: unknown, timeZone: string): { ms?: number; problem?: string } {
+	if (value instanceof Date) return { ms: value.getTime() };
+	if (typeof value === 'number') return { ms: value };
 	if (value && typeof value === 'object' && typeof (value as { toMillis?: unknown }).toMillis === 'function') {
-		return (value as { toMillis: () => number }).toMillis();
+		return { ms: (value as { toMillis: () => number }).toMillis() };
 	}
-	if (typeof value !== 'string') return undefined;
+	if (typeof value !== 'string') return {};
 	const text = value.trim();
 	const iso = readIso(text);
 	if (iso) {
 		// Date.UTC and Date.parse roll 2026-02-30 over to March 2: a date that is not on the calendar is an error.
 		const problem = calendarProblem(iso);
-		if (problem) throw new CalendarError(problem);
-		if (iso.offsetMinutes === undefined) return wallTimeToUtc(utcOf(iso), timeZone || 'UTC');
-		return utcOf(iso) - iso.offsetMinutes * 60_000;
+		if (problem) return { problem };
+		if (iso.offsetMinutes === undefined) return { ms: wallTimeToUtc(utcOf(iso), timeZone || 'UTC') };
+		return { ms: utcOf(iso) - iso.offsetMinutes * 60_000 };
 	}
 	const parsed = Date.parse(text);
-	return Number.isNaN(parsed) ? undefined : parsed;
+	return Number.isNaN(parsed) ? {} : { ms: parsed };
 }
 
 /**
@@ -116,12 +115,9 @@ export function parseDate(
 	itemIndex?: number,
 ): number | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
-	let ms: number | undefined;
-	try {
-		ms = toMillis(value, timeZone);
-	} catch (error) {
-		if (!(error instanceof CalendarError)) throw error;
-		throw new NodeOperationError(node, `Invalid date in ${parameterLabel(parameter)}: "${String(value)}" (${error.message})`, {
+	const { ms, problem } = toMillis(value, timeZone);
+	if (problem) {
+		throw new NodeOperationError(node, `Invalid date in ${parameterLabel(parameter)}: "${String(value)}" (${problem})`, {
 			itemIndex,
 			description: 'The date does not exist on the calendar. Use an ISO 8601 date and time, e.g. 2024-04-02T23:02:03',
 		});
