@@ -211,13 +211,65 @@ export function dateWindows(query: ListQuery, days: number, defaultRangeDays: nu
 }
 
 /**
+ * Requests spaced by the fastest round trip ÷ concurrency. Sent together, K requests come back together and are
+ * processed in one burst on n8n's single thread while nothing is in flight, for the whole run; spaced, each
+ * reply is handled while the others are on the wire. The spacing never lowers the throughput below what K
+ * requests in flight allow. Times are performance.now() (monotonic: a clock set back mid-run cannot turn the
+ * spacing into a long wait).
+ */
+class Pacer {
+	private fastestRoundTrip = Infinity;
+	private spacing = 0;
+	private nextStartAt = 0;
+
+	/** How long the next request should wait (below 1 ms: it may start now). */
+	wait(now: number): number {
+		return Math.min(this.nextStartAt - now, this.spacing);
+	}
+
+	started(now: number, concurrency: number): void {
+		this.spacing = concurrency > 1 && Number.isFinite(this.fastestRoundTrip) ? (0.85 * this.fastestRoundTrip) / concurrency : 0;
+		this.nextStartAt = now + this.spacing;
+	}
+
+	finished(roundTrip: number): void {
+		this.fastestRoundTrip = Math.min(this.fastestRoundTrip, roundTrip);
+	}
+}
+
+type Taker = ReturnType<typeof createTaker>;
+
+/** A cursor API: strictly one request at a time, each page asked for with the cursor of the one before. */
+async function* cursorPages(
+	api: ApiClient,
+	adapter: ProviderAdapter,
+	query: ListQuery,
+	options: PaginateOptions,
+	taker: Taker,
+	size: number,
+	clientFiltering: boolean,
+): AsyncGenerator<NormalizedMessage[]> {
+	let cursor: string | undefined;
+	const used = new Set<string>();
+	for (let n = 0; n < (options.maxPages ?? DEFAULT_MAX_PAGES); n++) {
+		const wanted = options.limit !== undefined && !clientFiltering ? Math.min(size, options.limit - taker.emitted()) : size;
+		const page = await adapter.listPage(api, query, { kind: 'cursor', cursor, size: wanted });
+		const r = taker.take(page.items);
+		if (r.out.length) yield r.out;
+		if (r.full || pageEndsHistory(adapter.pageStyle, { itemCount: page.items.length, ...r }, query.startMs)) return;
+		if (cursorEnds(page.next, used)) return;
+		cursor = page.next as string;
+		used.add(cursor);
+	}
+}
+
+/**
  * The one pagination engine: streams a provider's history newest first, each message once (deduplicated by
  * id, so a page shifted by newly arrived messages adds no duplicates; records without an id are all kept), and
  * stops by the named stop rules above (empty page, short page, nothing new, older than the range, cursor end,
- * limit) or the page cap. With a
- * limit it sends no request it does not need; without one it keeps up to `concurrency` requests in flight
- * where the paging style allows it (a 429 halves that for the rest of the run). Output order is the
- * provider's order whatever the concurrency.
+ * limit) or the page cap. With a limit it sends no request it does not need; without one it keeps up to
+ * `concurrency` requests in flight where the paging style allows it (a 429 halves that for the rest of the
+ * run). Output order is the provider's order whatever the concurrency.
  */
 export async function* paginatePages(
 	api: ApiClient,
@@ -227,9 +279,13 @@ export async function* paginatePages(
 ): AsyncGenerator<NormalizedMessage[]> {
 	const style = adapter.pageStyle;
 	const clientFiltering = needsClientFiltering(adapter, query);
-	const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
 	const taker = createTaker(adapter, query, options);
-	let concurrency = style.kind === 'cursor' ? 1 : Math.max(1, Math.floor(options.concurrency));
+	if (style.kind === 'cursor') {
+		api.onThrottle = () => undefined;
+		yield* cursorPages(api, adapter, query, options, taker, style.size, clientFiltering);
+		return;
+	}
+	let concurrency = Math.max(1, Math.floor(options.concurrency));
 	api.onThrottle = () => {
 		concurrency = Math.max(1, Math.floor(concurrency / 2));
 	};
@@ -240,23 +296,7 @@ export async function* paginatePages(
 		if (clientFiltering || style.kind !== 'pages') return 1;
 		return Math.max(1, Math.ceil((options.limit - taker.emitted()) / style.size));
 	};
-
-	if (style.kind === 'cursor') {
-		let cursor: string | undefined;
-		const used = new Set<string>();
-		for (let n = 0; n < maxPages; n++) {
-			const size = options.limit !== undefined && !clientFiltering ? Math.min(style.size, options.limit - taker.emitted()) : style.size;
-			const page = await adapter.listPage(api, query, { kind: 'cursor', cursor, size });
-			const r = taker.take(page.items);
-			if (r.out.length) yield r.out;
-			if (r.full || pageEndsHistory(style, { itemCount: page.items.length, ...r }, query.startMs)) return;
-			if (cursorEnds(page.next, used)) return;
-			cursor = page.next as string;
-			used.add(cursor);
-		}
-		return;
-	}
-
+	const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
 	const refs: PageRef[] =
 		style.kind === 'windows'
 			? dateWindows(query, style.days, adapter.defaultRangeDays ?? 30).map((w) => ({ kind: 'windows' as const, ...w }))
@@ -268,25 +308,18 @@ export async function* paginatePages(
 	// its slot at once (the next page is requested then, not when the consumer reaches it); at most
 	// 2 × concurrency pages are held ahead.
 	const queue: Array<{ ref: PageRef; result: Promise<Page> }> = [];
+	const pacer = new Pacer();
+	const firstRound = concurrency;
 	let active = 0;
 	let stopped = false;
 	let nextIndex = 0;
-	// Requests are spaced by the fastest round trip ÷ concurrency. Sent together, K requests come back together
-	// and are processed in one burst on n8n's single thread while nothing is in flight, for the whole run; spaced,
-	// each reply is handled while the others are on the wire. The spacing never lowers the throughput below what
-	// K requests in flight allow.
-	let fastestRoundTrip = Infinity;
-	let spacing = 0;
-	let nextStartAt = 0;
-	const firstRound = concurrency;
 	let paced: Promise<void> | undefined;
 	let sentSinceMapping = false;
 	const fill = (): void => {
 		while (!stopped && active < concurrency && queue.length < concurrency * 2 && queue.length < pagesWanted()) {
 			const ref = refAt(nextIndex);
 			if (!ref) return;
-			// performance.now() is monotonic: a clock set back mid-run cannot turn the spacing into a long wait.
-			const wait = Math.min(nextStartAt - performance.now(), spacing);
+			const wait = pacer.wait(performance.now());
 			if (wait >= 1) {
 				paced ??= sleep(wait).then(() => {
 					paced = undefined;
@@ -299,15 +332,14 @@ export async function* paginatePages(
 			nextIndex++;
 			active++;
 			const startedAt = performance.now();
-			spacing = concurrency > 1 && Number.isFinite(fastestRoundTrip) ? (0.85 * fastestRoundTrip) / concurrency : 0;
-			nextStartAt = startedAt + spacing;
+			pacer.started(startedAt, concurrency);
 			const result = adapter.listPage(api, query, ref);
 			sentSinceMapping = true;
 			// Pages fetched ahead may be abandoned; their failures must not surface as unhandled.
 			result.then(
 				(page) => {
 					active--;
-					if (warm) fastestRoundTrip = Math.min(fastestRoundTrip, performance.now() - startedAt);
+					if (warm) pacer.finished(performance.now() - startedAt);
 					// A short page is the end: nothing past it is requested. With one request at a time the run
 					// stays strictly sequential, so it never asks for a page it does not need.
 					if (shortPage(style, page.items.length)) stopped = true;
