@@ -215,3 +215,22 @@ describe('Chirp after falling back to the API default page size', () => {
 		expect(new Set(out.map((o) => o.json.id)).size).toBe(130);
 	});
 });
+
+describe('DoubleTick: padded date windows overlap', () => {
+	let sim;
+	beforeAll(async () => {
+		sim = await startSimulator('doubletick', { apiKey: KEY });
+	});
+	afterAll(() => sim.close());
+	beforeEach(() => sim.reset());
+
+	test('a record with neither an id nor a time, returned by two windows, comes out once; one with an id too', async () => {
+		const at = Date.now() - 6.5 * 86_400_000; // inside both the first and the second window's padded request
+		const mk = (text, odd) => sim.makeMessage({ timestamp: at, direction: 'inbound', business: BUSINESS, contact: CONTACTS[0], text, odd });
+		sim.add([mk('no id, no time', { noId: true, time: 'null' }), mk('no time', { time: 'missing' }), mk('normal')]);
+		const [out] = await listRun(sim, 'doubletick');
+		const windowsWithIt = sim.requestsTo('/chat-messages').length;
+		expect(windowsWithIt).toBeGreaterThanOrEqual(2);
+		expect(out.map((o) => o.json.text).sort()).toEqual(['no id, no time', 'no time', 'normal']);
+	});
+});
