@@ -92,6 +92,33 @@ describe.each(Object.keys(providers))('%s trigger', (name) => {
 	});
 });
 
+describe.each(['twochat', 'chirp', 'ninetyninedigital'])('%s trigger, a long backlog', (name) => {
+	let sim;
+	beforeAll(async () => {
+		sim = await startSimulator(name, { apiKey: KEY });
+	});
+	afterAll(() => sim.close());
+	beforeEach(() => sim.reset());
+
+	test('a message without a time from before activation, deeper than the first page, is not emitted when a backlog walks over it', async () => {
+		const size = providers[name].pageSize || 100;
+		const t0 = now() - 1000 * minute;
+		const add = (i, fields = {}) => {
+			const raw = sim.makeMessage({ business: BUSINESS, contact: CONTACTS[0], direction: 'inbound', timestamp: t0 + i * minute, text: `m${i}`, ...fields });
+			sim.add(raw);
+			return raw;
+		};
+		for (let i = 0; i < size + 50; i++) add(i, i === 20 ? { text: 'old untimed', odd: { time: 'null' } } : {});
+		const staticData = {};
+		expect(await trigger(name, sim, { staticData }).run()).toBeNull();
+		const fresh = [];
+		for (let i = 0; i < size; i++) fresh.push(add(size + 100 + i));
+		const [items] = await trigger(name, sim, { staticData }).run();
+		expect(items.map((i) => i.json.id)).toEqual(fresh.map((r) => RAW_ID[name](r)));
+		expect(items.map((i) => i.json.text)).not.toContain('old untimed');
+	});
+});
+
 describe('DoubleTick trigger with several watched contacts', () => {
 	let sim;
 	beforeAll(async () => {
