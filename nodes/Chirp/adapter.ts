@@ -59,8 +59,10 @@ export const chirpAdapter: ProviderAdapter = {
 		if (!Array.isArray(body.messages)) throw api.badBody(reply, 'no "messages" list');
 		const items = body.messages as unknown[];
 		let next: string | null = typeof body.nextCursor === 'string' ? body.nextCursor : null;
-		// Without nextCursor in the reply, a full page continues from its last item's id.
-		if (!('nextCursor' in body) && items.length >= ref.size) next = String(record(items[items.length - 1]).id ?? '') || null;
+		// Without nextCursor in the reply, a full page continues from its last item's id. After falling back to the
+		// API's (unknown) default size, any non-empty page may be full: only an empty page ends the list.
+		const full = usesDefaultSize.has(api) ? items.length > 0 : items.length >= ref.size;
+		if (!('nextCursor' in body) && full) next = String(record(items[items.length - 1]).id ?? '') || null;
 		return { items, next };
 	},
 	async fetchMessage(api: ApiClient, lookup: MessageLookup) {

@@ -1,7 +1,7 @@
-import { isoFromString } from '../shared/dates';
-import { MEDIA_TYPES, media, messageType, num, record, str } from '../shared/mapping';
+import { isoFromProviderTime } from '../shared/dates';
+import { MEDIA_TYPES, contactFromNumbers, directionFromNumbers, media, messageType, num, record, str, typeFromMime } from '../shared/mapping';
 import { normalizeProviderNumber } from '../shared/phone';
-import type { ListQuery, MessageStatus, NormalizedMessage } from '../shared/types';
+import type { Direction, ListQuery, MessageStatus, NormalizedMessage } from '../shared/types';
 
 const PROGRESS: Array<[string, MessageStatus]> = [
 	['queuedAt', 'queued'],
@@ -26,20 +26,26 @@ function outboundStatus(raw: Record<string, unknown>): MessageStatus | null {
 /** Chirp's message object (documented for the single read; the list is taken to hold the same objects). */
 export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 	const raw = record(input);
-	const inbound = String(raw.direction ?? '').toLowerCase() === 'inbound';
-	let type = messageType(raw.type);
-	if (type === 'audio' && raw.isVoiceNote === true) type = 'voice';
 	const from = normalizeProviderNumber(raw.fromPhoneNumber);
 	const to = normalizeProviderNumber(raw.toPhoneNumber);
+	const stated = String(raw.direction ?? '').toLowerCase();
+	const display = normalizeProviderNumber(raw.displayPhoneNumber);
+	// Without `direction`: the numbers tell it when one of them is the business's.
+	const direction: Direction | null =
+		stated === 'inbound' || stated === 'outbound' ? stated : directionFromNumbers(from, to, display ?? query.businessNumber);
+	const inbound = direction === 'inbound';
+	const business = display ?? (inbound ? to : direction === 'outbound' ? from : null) ?? query.businessNumber ?? null;
+	let type = str(raw.type) ? messageType(raw.type) : str(raw.mediaUrl) ? typeFromMime(raw.mediaMimeType) : str(raw.textBody) ? 'text' : 'unknown';
+	if (type === 'audio' && raw.isVoiceNote === true) type = 'voice';
 	const hasMedia = MEDIA_TYPES.has(type) || !!str(raw.mediaUrl);
 	const hasLocation = str(raw.locationLatitude) !== null || str(raw.locationLongitude) !== null;
 	const errorCode = str(raw.errorCode);
 	const errorMessage = str(raw.errorMessage) ?? str(raw.errorTitle) ?? str(raw.errorDetails);
 	return {
-		id: String(raw.id ?? ''),
+		id: str(raw.id),
 		provider: 'chirp',
 		conversationId: str(record(raw.conversationWindow).id),
-		direction: inbound ? 'inbound' : 'outbound',
+		direction,
 		type,
 		text: str(raw.textBody) ?? str(raw.mediaCaption),
 		media: hasMedia
@@ -59,12 +65,12 @@ export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 					address: str(raw.locationAddress),
 				}
 			: null,
-		timestamp: isoFromString(raw.createdAt) ?? new Date(0).toISOString(),
-		businessNumber: normalizeProviderNumber(raw.displayPhoneNumber) ?? (inbound ? to : from) ?? query.businessNumber ?? null,
-		contactNumber: (inbound ? from : to) ?? query.contactNumber ?? '',
+		timestamp: isoFromProviderTime(raw.createdAt),
+		businessNumber: business,
+		contactNumber: contactFromNumbers(direction, from, to, business) ?? (query.contactNumber !== business ? query.contactNumber : undefined) ?? null,
 		contactName: str(raw.contactName),
 		senderName: inbound ? str(raw.contactName) : null,
-		status: inbound ? 'received' : outboundStatus(raw),
+		status: inbound ? 'received' : direction === 'outbound' ? outboundStatus(raw) : null,
 		error: errorCode || errorMessage ? { code: errorCode, message: errorMessage } : null,
 	};
 }

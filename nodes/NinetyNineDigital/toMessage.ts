@@ -1,7 +1,7 @@
-import { isoFromSeconds } from '../shared/dates';
-import { MEDIA_TYPES, media, messageType, num, record, str } from '../shared/mapping';
+import { isoFromProviderTime } from '../shared/dates';
+import { MEDIA_TYPES, contactFromNumbers, directionFromNumbers, media, messageType, num, record, str } from '../shared/mapping';
 import { normalizeProviderNumber } from '../shared/phone';
-import type { ListQuery, MessageLocation, NormalizedMessage } from '../shared/types';
+import type { Direction, ListQuery, MessageLocation, NormalizedMessage } from '../shared/types';
 
 /** `message` of a location is "lat,lng". */
 function location(text: string | null): MessageLocation | null {
@@ -13,30 +13,38 @@ function location(text: string | null): MessageLocation | null {
  * 99digital getHistory items: direction "1" inbound (contact = from) / "2" outbound (contact = to),
  * timestamp in epoch seconds as a string, media messages carry their link in `message`.
  * Outbound `state` values are undocumented beyond 0 = failed, so other states give status null.
+ * A record without a usable `direction` gets it from `from`/`to` compared with the business number (else null);
+ * the contact is never the business number.
  */
 export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 	const raw = record(input);
-	const inbound = String(raw.direction) === '1';
-	const type = messageType(raw.type);
+	const from = normalizeProviderNumber(raw.from);
+	const to = normalizeProviderNumber(raw.to);
+	const stated = String(raw.direction ?? '').trim();
+	const direction: Direction | null =
+		stated === '1' ? 'inbound' : stated === '2' ? 'outbound' : directionFromNumbers(from, to, query.businessNumber);
+	const inbound = direction === 'inbound';
+	const business = (inbound ? to : direction === 'outbound' ? from : null) ?? query.businessNumber ?? null;
 	const body = str(raw.message);
+	const type = str(raw.type) ? messageType(raw.type) : body ? 'text' : 'unknown';
 	const isMedia = MEDIA_TYPES.has(type);
 	const reason = str(raw.reason);
 	const state = num(raw.state);
 	return {
-		id: String(raw.unique ?? ''),
+		id: str(raw.unique),
 		provider: '99digital',
 		conversationId: null,
-		direction: inbound ? 'inbound' : 'outbound',
+		direction,
 		type,
 		text: isMedia || type === 'location' ? null : body,
 		media: isMedia ? media({ url: body }) : null,
 		location: type === 'location' ? location(body) : null,
-		timestamp: isoFromSeconds(raw.timestamp) ?? new Date(0).toISOString(),
-		businessNumber: normalizeProviderNumber(inbound ? raw.to : raw.from) ?? query.businessNumber ?? null,
-		contactNumber: normalizeProviderNumber(inbound ? raw.from : raw.to) ?? query.contactNumber ?? '',
+		timestamp: isoFromProviderTime(raw.timestamp),
+		businessNumber: business,
+		contactNumber: contactFromNumbers(direction, from, to, business) ?? (query.contactNumber !== business ? query.contactNumber : undefined) ?? null,
 		contactName: null,
 		senderName: null,
-		status: inbound ? 'received' : state === 0 ? 'failed' : null,
+		status: inbound ? 'received' : direction === 'outbound' && state === 0 ? 'failed' : null,
 		error: reason ? { code: null, message: reason } : null,
 	};
 }

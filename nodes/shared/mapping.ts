@@ -1,4 +1,4 @@
-import type { MessageMedia, MessageStatus, MessageType } from './types';
+import type { Direction, MessageMedia, MessageStatus, MessageType, NormalizedMessage } from './types';
 
 const TYPES = new Set<MessageType>([
 	'text',
@@ -69,4 +69,70 @@ export function media(fields: Partial<MessageMedia>): MessageMedia {
 
 export function record(value: unknown): Record<string, unknown> {
 	return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** The type a media file's MIME type names, for records that do not say their type. */
+export function typeFromMime(mimeType: unknown): MessageType {
+	const kind = String(mimeType ?? '').split('/')[0].toLowerCase();
+	if (kind === 'image' || kind === 'video' || kind === 'audio') return kind;
+	return kind ? 'document' : 'unknown';
+}
+
+/**
+ * The direction a record does not state, from its two numbers: sent from the business number → outbound,
+ * sent to it → inbound; null when the numbers do not tell (never a guess).
+ */
+export function directionFromNumbers(from: string | null, to: string | null, business: string | null | undefined): Direction | null {
+	if (!business) return null;
+	if (from === business && to !== business) return 'outbound';
+	if (to === business && from !== business) return 'inbound';
+	return null;
+}
+
+/**
+ * The contact of a message: the other party of the given direction (inbound → the sender, outbound → the
+ * recipient), or, when the direction is unknown, whichever number is not the business's. Never the business
+ * number itself.
+ */
+export function contactFromNumbers(
+	direction: Direction | null,
+	from: string | null,
+	to: string | null,
+	business: string | null | undefined,
+): string | null {
+	const candidate = direction === 'inbound' ? from : direction === 'outbound' ? to : from && from !== business ? from : to;
+	return candidate && candidate !== business ? candidate : null;
+}
+
+/**
+ * What tells a record without an id apart from others: its normalized content without the parts that change
+ * while a message ages (status, error, a media link that may be re-signed) and without the provider's raw
+ * object (which may carry per-reply counters such as DoubleTick's `totalCount`). Never used to merge or drop
+ * one message of a page; only to recognise a record seen before (a repeated page, a window's overlap, a
+ * trigger's boundary).
+ */
+export function contentKey(m: NormalizedMessage): string {
+	const text = JSON.stringify([
+		m.provider,
+		m.conversationId,
+		m.direction,
+		m.type,
+		m.text,
+		m.media ? [m.media.mimeType, m.media.fileName, m.media.caption, m.media.size] : null,
+		m.location,
+		m.timestamp,
+		m.businessNumber,
+		m.contactNumber,
+		m.contactName,
+		m.senderName,
+	]);
+	// FNV-1a in two 32-bit lanes: a short key, no runtime dependency.
+	let a = 0x811c9dc5;
+	let b = 0x9747b28c;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		a = Math.imul(a ^ c, 0x01000193);
+		b = Math.imul(b ^ c, 0x5bd1e995);
+	}
+	return `record:${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}.${text.length}`;
 }

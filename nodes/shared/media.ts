@@ -25,7 +25,8 @@ function fileNameFor(m: NormalizedMessage, mimeType: string | undefined): string
 		// not a URL we can read a name from
 	}
 	const ext = mimeType ? EXTENSIONS[mimeType] ?? mimeType.split('/')[1]?.replace(/[^a-z0-9]/gi, '') : undefined;
-	return ext ? `${m.id}.${ext}` : m.id;
+	const base = m.id ?? 'media';
+	return ext ? `${base}.${ext}` : base;
 }
 
 /**

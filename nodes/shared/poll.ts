@@ -1,23 +1,48 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
+import type { ApiClient } from './http';
 import { createClient } from './client';
-import { millisOf } from './dates';
+import { millisOf, toIso } from './dates';
 import { asNodeError, inputError, parameterLabel } from './errors';
+import { contentKey } from './mapping';
 import { readOptions, requireValue } from './input';
-import { matchesQuery, paginate } from './paginate';
+import { matchesQuery, paginatePages } from './paginate';
 import { parsePhone } from './phone';
 import type { ProviderAdapter } from './provider';
 import { toItems } from './router';
 import type { Direction, ListQuery, NormalizedMessage } from './types';
 
+/** Where one watched conversation's history was read up to (JSON only). */
+export interface PollPoint {
+	/** The newest message time seen (ISO). */
+	timestamp: string;
+	/** The messages seen at exactly that time (their ids; a record without an id: its content's key). */
+	ids: string[];
+	/**
+	 * Messages seen without a usable time. They cannot be placed before or after the stored point, so (as n8n's
+	 * Gmail trigger does) they are taken to sit at it: each is emitted once and remembered here.
+	 */
+	untimed?: string[];
+}
+
 /** What a trigger keeps between polls (workflow static data, JSON only). */
 export interface PollState {
-	/** The newest message time seen (ISO) and the ids seen at exactly that time. */
-	cursor?: { timestamp: string; ids: string[] };
+	/** The stored point of a trigger that reads one history (every provider but DoubleTick). */
+	cursor?: PollPoint;
+	/** DoubleTick: one stored point per watched contact (E.164), so each contact's history is read from its own. */
+	conversations?: Record<string, PollPoint>;
 }
 
 const MAX_BOUNDARY_IDS = 500;
+const MAX_UNTIMED_IDS = 1000;
 const EMPTY_HISTORY_LOOKBACK_MS = 86_400_000;
+
+interface Watched {
+	/** The key of the conversation's stored point; undefined for the single-history triggers (`cursor`). */
+	key?: string;
+	/** The trigger's filters for this conversation (checked on every message). */
+	query: ListQuery;
+}
 
 /** The part of a query the provider's API applies itself (the rest is the trigger's to check). */
 function serverSideFilters(adapter: ProviderAdapter, query: ListQuery): ListQuery {
@@ -29,8 +54,12 @@ function serverSideFilters(adapter: ProviderAdapter, query: ListQuery): ListQuer
 	};
 }
 
-/** One query per watched conversation (DoubleTick watches listed contacts; the others one number). */
-function readQueries(ctx: IPollFunctions, adapter: ProviderAdapter, watchesContacts: boolean): ListQuery[] {
+/**
+ * The watched conversations. DoubleTick lists history one contact at a time: it watches the listed contacts,
+ * and Filters → Contact Number narrows that list to one of them (a contact not in the list is an error, not a
+ * silent replacement of the list). The others read one history.
+ */
+function readWatched(ctx: IPollFunctions, adapter: ProviderAdapter, watchesContacts: boolean): Watched[] {
 	const node = ctx.getNode();
 	const base: ListQuery = {};
 	if (adapter.required.getAll.includes('businessNumber')) {
@@ -43,23 +72,105 @@ function readQueries(ctx: IPollFunctions, adapter: ProviderAdapter, watchesConta
 	const filters = (ctx.getNodeParameter('filters', {}) ?? {}) as IDataObject;
 	const contact = String(filters.contactNumber ?? '').trim();
 	if (contact) base.contactNumber = parsePhone(node, contact, 'filters.contactNumber');
-	if (!watchesContacts) return [base];
-	const listed = String(ctx.getNodeParameter('contactNumbers', '') ?? '')
-		.split(/[,;\n]/)
-		.map((c) => c.trim())
-		.filter(Boolean)
-		.map((c) => parsePhone(node, c, 'contactNumbers'));
-	const contacts = base.contactNumber ? [base.contactNumber] : [...new Set(listed)];
-	if (!contacts.length) throw inputError(node, `The parameter ${parameterLabel('contactNumbers')} is required: list the contacts to watch`);
-	return contacts.map((contactNumber) => ({ ...base, contactNumber }));
+	if (!watchesContacts) return [{ query: base }];
+	const listed = [
+		...new Set(
+			String(ctx.getNodeParameter('contactNumbers', '') ?? '')
+				.split(/[,;\n]/)
+				.map((c) => c.trim())
+				.filter(Boolean)
+				.map((c) => parsePhone(node, c, 'contactNumbers')),
+		),
+	];
+	if (!listed.length) throw inputError(node, `The parameter ${parameterLabel('contactNumbers')} is required: list the contacts to watch`);
+	if (base.contactNumber && !listed.includes(base.contactNumber)) {
+		throw inputError(
+			node,
+			`${parameterLabel('filters.contactNumber')} ${base.contactNumber} is not one of the watched ${parameterLabel('contactNumbers')}`,
+			undefined,
+			'The filter narrows the watched contacts to one of them. Add the number to Contact Numbers, or remove the filter.',
+		);
+	}
+	const contacts = base.contactNumber ? [base.contactNumber] : listed;
+	return contacts.map((contactNumber) => ({ key: contactNumber, query: { ...base, contactNumber } }));
+}
+
+/** A message's key at the stored point: its id, or for a record without one, its content. */
+function keyOf(m: NormalizedMessage): string {
+	return m.id ?? contentKey(m);
+}
+
+interface Seen {
+	message: NormalizedMessage;
+	key: string;
+	time: number | null;
+}
+
+/** The first page of a conversation's history (any kind of message: no client-side filter): one request. */
+async function firstPage(api: ApiClient, adapter: ProviderAdapter, query: ListQuery): Promise<Seen[]> {
+	const walk = serverSideFilters(adapter, query);
+	delete walk.direction;
+	for await (const page of paginatePages(api, adapter, walk, { concurrency: 1, includeRaw: true })) {
+		return page.map((message) => ({ message, key: keyOf(message), time: millisOf(message.timestamp) }));
+	}
+	return [];
+}
+
+/** The stored point at activation: the newest message of any kind, whatever the trigger's filters. */
+function startingPoint(page: Seen[], now: number): PollPoint {
+	const timed = page.filter((s) => s.time !== null);
+	const untimed = page.filter((s) => s.time === null).map((s) => s.key);
+	if (!timed.length) {
+		// No message (or none with a time): start from our clock, a day back when the history is empty.
+		return { timestamp: toIso(page.length ? now : now - EMPTY_HISTORY_LOOKBACK_MS), ids: [], untimed };
+	}
+	const newest = Math.max(...timed.map((s) => s.time as number));
+	return { timestamp: toIso(newest), ids: timed.filter((s) => s.time === newest).map((s) => s.key), untimed };
+}
+
+/** Everything past a conversation's stored point, newest first (the walk stops at the point). */
+async function readSince(api: ApiClient, adapter: ProviderAdapter, query: ListQuery, point: PollPoint): Promise<Seen[]> {
+	const since = millisOf(point.timestamp) ?? 0;
+	const boundary = new Set(point.ids);
+	const untimed = new Set(point.untimed ?? []);
+	const walk = { ...serverSideFilters(adapter, query), startMs: since };
+	const out: Seen[] = [];
+	for await (const page of paginatePages(api, adapter, walk, { concurrency: 1, includeRaw: true, untimed: 'include' })) {
+		for (const message of page) {
+			const key = keyOf(message);
+			const time = millisOf(message.timestamp);
+			if (time === null ? !untimed.has(key) : time > since || (time === since && !boundary.has(key))) out.push({ message, key, time });
+		}
+	}
+	return out;
+}
+
+/** The stored point after a poll that saw `fresh` (all of them, wanted or not). */
+function advance(point: PollPoint, fresh: Seen[]): PollPoint {
+	const since = millisOf(point.timestamp) ?? 0;
+	const timed = fresh.filter((s) => s.time !== null);
+	const untimed = [...(point.untimed ?? []), ...fresh.filter((s) => s.time === null).map((s) => s.key)].slice(-MAX_UNTIMED_IDS);
+	const next: PollPoint = { timestamp: point.timestamp, ids: point.ids };
+	if (timed.length) {
+		const newest = Math.max(...timed.map((s) => s.time as number));
+		const atNewest = timed.filter((s) => s.time === newest).map((s) => s.key);
+		next.timestamp = toIso(newest);
+		next.ids = (newest === since ? [...point.ids, ...atNewest] : atNewest).slice(-MAX_BOUNDARY_IDS);
+	}
+	if (untimed.length) next.untimed = untimed;
+	return next;
 }
 
 /**
  * The polling trigger of every provider (modelled on n8n's Gmail trigger):
- * - first activation stores the newest existing message as the starting point and emits nothing;
- * - "Fetch Test Event" (manual) returns the newest message and never touches the state;
- * - later polls walk each conversation newest first back to the stored point only, emit what is new
- *   oldest first, each message once (ids at the boundary time are remembered), then advance the state;
+ * - first activation stores the newest existing message of any kind as the starting point (one page per
+ *   watched conversation, whatever the filters) and emits nothing;
+ * - "Fetch Test Event" (manual) reads the same first page(s), returns the newest message on them that matches
+ *   the filters (nothing when none does) and never touches the state;
+ * - later polls walk each conversation newest first back to its own stored point only, emit what is new
+ *   oldest first, each message once (ids at the boundary time are remembered), then advance each point;
+ * - a message without a usable time never moves a point: it is taken to sit at the point, emitted once (first
+ *   in its poll) and remembered;
  * - a failed poll advances nothing; it throws in manual mode and on first activation, otherwise logs.
  */
 export async function pollMessages(
@@ -69,51 +180,66 @@ export async function pollMessages(
 ): Promise<INodeExecutionData[][] | null> {
 	const state = this.getWorkflowStaticData('node') as PollState;
 	const manual = this.getMode() === 'manual';
-	const firstRun = !state.cursor;
+	const firstRun = !state.cursor && !state.conversations;
 	try {
-		const queries = readQueries(this, adapter, watchesContacts);
+		const watched = readWatched(this, adapter, watchesContacts);
 		const options = readOptions(this, 0);
 		// One request at a time: a poll with nothing new costs one request per watched conversation.
 		options.concurrency = 1;
 		const api = createClient(this, adapter, options);
+		const businessOnServer = adapter.serverFilters.includes('business');
+		const strip = (m: NormalizedMessage) => {
+			if (!options.includeRaw) delete m.raw;
+			return m;
+		};
 
-		if (manual || firstRun) {
-			let newest: NormalizedMessage | undefined;
-			for (const query of queries) {
-				for await (const m of paginate(api, adapter, query, { limit: 1, concurrency: 1, includeRaw: options.includeRaw })) {
-					if (!newest || millisOf(m.timestamp) > millisOf(newest.timestamp)) newest = m;
+		if (manual) {
+			let newest: Seen | undefined;
+			for (const w of watched) {
+				for (const s of await firstPage(api, adapter, w.query)) {
+					if (!matchesQuery(s.message, w.query, businessOnServer, s.time)) continue;
+					if (!newest || (s.time ?? -Infinity) > (newest.time ?? -Infinity)) newest = s;
 				}
 			}
-			if (manual) return newest ? [await toItems([newest], api, options)] : null;
-			state.cursor = newest
-				? { timestamp: newest.timestamp, ids: [newest.id] }
-				: { timestamp: new Date(Date.now() - EMPTY_HISTORY_LOOKBACK_MS).toISOString(), ids: [] };
-			return null;
+			return newest ? [await toItems([strip(newest.message)], api, options)] : null;
 		}
 
-		const cursor = state.cursor as NonNullable<PollState['cursor']>;
-		const since = millisOf(cursor.timestamp);
-		const boundary = new Set(cursor.ids);
-		// Every message past the stored point, matching the trigger's filters or not: the stored point moves past
-		// the ones that do not match, or an idle trigger would read them again on every poll.
-		const fresh = new Map<string, { message: NormalizedMessage; wanted: boolean }>();
-		for (const query of queries) {
-			const walk = { ...serverSideFilters(adapter, query), startMs: since };
-			for await (const m of paginate(api, adapter, walk, { concurrency: 1, includeRaw: options.includeRaw })) {
-				const t = millisOf(m.timestamp);
-				if (t > since || (t === since && !boundary.has(m.id))) fresh.set(m.id, { message: m, wanted: matchesQuery(m, query, adapter.serverFilters.includes('business')) });
+		// DoubleTick state saved before there was one point per contact: that point holds for every contact.
+		if (watchesContacts && state.cursor && !state.conversations) {
+			state.conversations = Object.fromEntries(watched.map((w) => [w.key as string, state.cursor as PollPoint]));
+			delete state.cursor;
+		}
+		const pointOf = (w: Watched) => (w.key === undefined ? state.cursor : state.conversations?.[w.key]);
+		const setPoint = (w: Watched, point: PollPoint) => {
+			if (w.key === undefined) state.cursor = point;
+			else state.conversations = { ...state.conversations, [w.key]: point };
+		};
+
+		const untimedOut: NormalizedMessage[] = [];
+		const timedOut: Array<{ message: NormalizedMessage; time: number }> = [];
+		const updates: Array<[Watched, PollPoint]> = [];
+		for (const w of watched) {
+			const point = pointOf(w);
+			if (!point) {
+				// Activation (or a contact added to the list since): its existing history is never emitted.
+				updates.push([w, startingPoint(await firstPage(api, adapter, w.query), Date.now())]);
+				continue;
+			}
+			const fresh = await readSince(api, adapter, w.query, point);
+			if (!fresh.length) continue;
+			updates.push([w, advance(point, fresh)]);
+			// Oldest first: the walk is newest first, so reversing keeps equal times in arrival order.
+			for (const s of [...fresh].reverse()) {
+				if (!matchesQuery(s.message, w.query, businessOnServer, s.time, 'include')) continue;
+				if (s.time === null) untimedOut.push(strip(s.message));
+				else timedOut.push({ message: strip(s.message), time: s.time });
 			}
 		}
-		if (!fresh.size) return null;
-		// Oldest first; the providers list newest first, so reversing before the (stable) sort keeps equal
-		// timestamps oldest first too.
-		const ordered = [...fresh.values()].reverse().sort((a, b) => millisOf(a.message.timestamp) - millisOf(b.message.timestamp));
-		const newest = ordered[ordered.length - 1].message.timestamp;
-		const atNewest = ordered.filter((f) => f.message.timestamp === newest).map((f) => f.message.id);
-		const ids = millisOf(newest) === since ? [...cursor.ids, ...atNewest] : atNewest;
-		const wanted = ordered.filter((f) => f.wanted).map((f) => f.message);
-		const items = wanted.length ? await toItems(wanted, api, options) : [];
-		state.cursor = { timestamp: new Date(millisOf(newest)).toISOString(), ids: ids.slice(-MAX_BOUNDARY_IDS) };
+		// Every read succeeded: only now do the points move.
+		for (const [w, point] of updates) setPoint(w, point);
+		const ordered = [...untimedOut, ...timedOut.sort((a, b) => a.time - b.time).map((t) => t.message)];
+		if (!ordered.length) return null;
+		const items = await toItems(ordered, api, options);
 		return items.length ? [items] : null;
 	} catch (error) {
 		if (manual || firstRun) throw asNodeError(this.getNode(), error);

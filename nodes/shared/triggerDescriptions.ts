@@ -28,7 +28,7 @@ export function buildTriggerProperties(adapter: ProviderAdapter, watchesContacts
 			required: true,
 			default: '',
 			placeholder: '+972 50-987-6543, +1 555 010 2030',
-			description: `Comma-separated contacts to watch: ${adapter.displayName} lists history one contact at a time, so the trigger polls each of them`,
+			description: `Comma-separated contacts to watch: ${adapter.displayName} lists history one contact at a time, so the trigger polls each of them and keeps a starting point per contact`,
 		});
 	}
 	properties.push(
@@ -50,7 +50,14 @@ export function buildTriggerProperties(adapter: ProviderAdapter, watchesContacts
 			type: 'collection',
 			placeholder: 'Add Filter',
 			default: {},
-			options: [contactFilter],
+			options: [
+				watchesContacts
+					? {
+							...contactFilter,
+							description: 'Only messages with this contact; it must be one of the Contact Numbers (it narrows that list, it does not replace it)',
+						}
+					: contactFilter,
+			],
 		},
 		{
 			displayName: 'Options',

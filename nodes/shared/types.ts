@@ -39,17 +39,21 @@ export interface MessageLocation {
 
 /** The one item shape every node emits (see the contract's "normalized message item"). */
 export interface NormalizedMessage {
-	id: string;
+	/** null only when the provider's record has none (still output, never merged with another). */
+	id: string | null;
 	provider: ProviderId;
 	conversationId: string | null;
-	direction: Direction;
+	/** null only when the record neither states it nor lets it be inferred from its numbers. */
+	direction: Direction | null;
 	type: MessageType;
 	text: string | null;
 	media: MessageMedia | null;
 	location: MessageLocation | null;
-	timestamp: string;
+	/** null only when the record has no usable time (never an invented date). */
+	timestamp: string | null;
 	businessNumber: string | null;
-	contactNumber: string;
+	/** null only when the record does not name the other party (never the business number). */
+	contactNumber: string | null;
 	contactName: string | null;
 	senderName: string | null;
 	status: MessageStatus | null;

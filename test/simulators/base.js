@@ -15,6 +15,7 @@
 //   notFound(ctx) -> reply                          unknown route
 //   routes: [{ method, path: RegExp (tested on the decoded path), auth?: true, handler(ctx, match, sim) -> reply }]
 //   mediaNeedsAuth?: boolean, extraHeaders?(sim) -> headers, initState?() -> object
+//   fields?: { id, time, timeUnit ('s' | 'ms' | 'iso'), direction }   the raw field names the `odd` switches change
 // A reply is { status, body, headers }: body object -> JSON, string/Buffer -> sent as is.
 
 const http = require('http');
@@ -140,6 +141,7 @@ class Simulator {
     this._seq = 0;
     this._addSeq = 0;
     this._order = new WeakMap();
+    this._truth = new WeakMap();
     this._selections = new Map();
     this.state = this.def.initState ? this.def.initState() : {};
     this.media.clear();
@@ -150,7 +152,44 @@ class Simulator {
   }
 
   // ----- store -----
-  _ts(raw) { const t = Number(this.def.timestampOf(raw)); return Number.isFinite(t) ? t : 0; }
+  _ts(raw) {
+    const truth = this._truth.get(raw);
+    const t = Number(truth ? truth.timestamp : this.def.timestampOf(raw));
+    return Number.isFinite(t) ? t : 0;
+  }
+  /** A stored message's real time / id / direction, also for an `odd` record that does not show them. */
+  timeOf(raw) { return this._ts(raw); }
+  idOf(raw) { const truth = this._truth.get(raw); return truth ? truth.id : raw[this.def.fields.id]; }
+  directionOf(raw) { const truth = this._truth.get(raw); return truth ? truth.direction : null; }
+
+  /**
+   * Records that break the provider's own docs (`fields.odd`): `{ noId, noDirection, time }` where time is one of
+   * null | missing | iso | isoNoZone | numericString | seconds | millis | secondsString | millisString | zero | garbage,
+   * and `createdAt` (2Chat: a list item that also carries `created_at`). The store keeps each record's real id,
+   * time and direction for sorting, date windows and cursors, as a real provider's database would.
+   */
+  _applyOdd(raw, f) {
+    const o = f.odd;
+    if (!o) return raw;
+    const F = this.def.fields;
+    this._truth.set(raw, { id: f.id, timestamp: f.timestamp, direction: f.direction });
+    if (o.noId) delete raw[F.id];
+    if (o.noDirection) delete raw[F.direction];
+    if (o.createdAt) raw.created_at = isoSeconds(f.timestamp);
+    if (o.time !== undefined) {
+      const ms = f.timestamp;
+      const documented = F.timeUnit === 's' ? ms / 1000 : F.timeUnit === 'ms' ? ms : iso(ms);
+      const forms = {
+        null: null, iso: new Date(ms).toISOString(), isoNoZone: new Date(ms).toISOString().slice(0, 19).replace('T', ' '),
+        numericString: String(documented), seconds: Math.floor(ms / 1000), millis: ms,
+        secondsString: String(Math.floor(ms / 1000)), millisString: String(ms), zero: 0, garbage: 'soon',
+      };
+      if (o.time === 'missing') delete raw[F.time];
+      else if (Object.prototype.hasOwnProperty.call(forms, o.time)) raw[F.time] = forms[o.time];
+      else throw new Error(`unknown odd time form ${o.time}`);
+    }
+    return raw;
+  }
   _sort() {
     this.messages.sort((a, b) => (this._ts(b) - this._ts(a)) || ((this._order.get(b) ?? 0) - (this._order.get(a) ?? 0)));
   }
@@ -191,7 +230,7 @@ class Simulator {
     f.senderName = f.senderName ?? null;
     f.contactName = f.contactName ?? null;
     f.id = f.id ?? this.def.makeId(f.n, f.idPrefix, f.timestamp);
-    return this.def.makeMessage(f, this);
+    return this._applyOdd(this.def.makeMessage(f, this), f);
   }
 
   generate(count, opts = {}) {

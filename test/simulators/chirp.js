@@ -83,7 +83,8 @@ function list(ctx, m, sim) {
   const q = ctx.query;
   let limit = 20;
   if (q.limit !== undefined) {
-    if (!/^\d+$/.test(q.limit) || +q.limit < 1 || +q.limit > 100) return invalid('limit', 'limit must be an integer between 1 and 100');
+    const max = sim.state.maxLimit ?? 100; // switch: a smaller maximum than ours, to force the default-size fallback
+    if (!/^\d+$/.test(q.limit) || +q.limit < 1 || +q.limit > max) return invalid('limit', `limit must be an integer between 1 and ${max}`);
     limit = +q.limit;
   }
   let direction = null;
@@ -91,11 +92,11 @@ function list(ctx, m, sim) {
     direction = String(q.direction).toUpperCase();
     if (direction !== 'INBOUND' && direction !== 'OUTBOUND') return invalid('direction', 'direction must be one of INBOUND, OUTBOUND');
   }
-  const match = (x) => !direction || x.direction === direction;
+  const match = (x) => !direction || (x.direction ?? sim.directionOf(x)?.toUpperCase()) === direction;
   const all = sim.messages.filter(match);
   let remaining = all;
   if (q.cursor) {
-    const i = sim.messages.findIndex((x) => x.id === q.cursor);
+    const i = sim.messages.findIndex((x) => sim.idOf(x) === q.cursor);
     if (i < 0) return invalid('cursor', 'Invalid cursor');
     remaining = sim.messages.slice(i + 1).filter(match);
   } else if (q.offset !== undefined && q.offset !== '') { // documented SMS fallback when no cursor
@@ -103,8 +104,10 @@ function list(ctx, m, sim) {
     remaining = all.slice(+q.offset);
   }
   const messages = remaining.slice(0, limit);
-  const nextCursor = remaining.length > limit ? messages[messages.length - 1].id : null;
-  return { status: 200, body: { messages, nextCursor, totalCount: all.length } };
+  const nextCursor = remaining.length > limit ? sim.idOf(messages[messages.length - 1]) : null;
+  const body = { messages, nextCursor, totalCount: all.length };
+  if (sim.state.omitNextCursor) delete body.nextCursor; // a reply without the field (switch)
+  return { status: 200, body };
 }
 
 function getOne(ctx, m, sim) {
@@ -117,6 +120,7 @@ module.exports = {
   defaultApiKey: 'sk_admin_test_simulator_key',
   makeId: (n, prefix = 'msg_wa_', ms = Date.UTC(2024, 0, 1)) => prefix + ksuid(ms, 'chirp-message|' + n),
   makeMessage,
+  fields: { id: 'id', time: 'createdAt', timeUnit: 'iso', direction: 'direction' },
   timestampOf: (raw) => Date.parse(raw.createdAt),
   businessOf: (raw) => raw.displayPhoneNumber,
   authenticate: (ctx, sim) => {

@@ -83,7 +83,7 @@ function chatMessages(ctx, _m, sim) {
   if (!sim.knowsBusiness(q.wabaNumber)) return { status: 404, body: errorBody(404, 'WABA number not found') };
   const waba = digits(q.wabaNumber), customer = digits(q.customerNumber);
   const list = sim.messages.filter((m) => digits(m.integrationWabaNumber) === waba && customerOf(m, sim) === customer
-    && m.messageTime >= start && m.messageTime < end + DAY);
+    && sim.timeOf(m) >= start && sim.timeOf(m) < end + DAY);
   const messages = list.map((m) => { const { customerNumber, ...rest } = m; return { ...rest, totalCount: list.length }; });  
   return { status: 201, body: { messages } };
 }
@@ -95,6 +95,7 @@ module.exports = {
   initState: () => ({ customerById: new Map() }),
   makeId: (n, prefix = '') => prefix + uuidFrom('doubletick-message|' + n),
   makeMessage,
+  fields: { id: 'id', time: 'messageTime', timeUnit: 'ms', direction: 'messageOriginType' },
   timestampOf: (raw) => raw.messageTime,
   businessOf: (raw) => raw.integrationWabaNumber,
   authenticate: (ctx, sim) => (ctx.headers.authorization === sim.apiKey ? null : { status: 401, body: errorBody(401) }),

@@ -42,7 +42,8 @@ function getHistory(ctx, m, sim) {
   if (!b.from || !sim.knowsBusiness(b.from)) return FAIL(2);
   if (!Number.isInteger(b.page) || b.page < 1) return FAIL(4);
   const own = digits(b.from), contact = b.to ? digits(b.to) : null;
-  const all = sim.select(`history|${own}|${contact}`, (x) => digits(x.direction === '1' ? x.to : x.from) === own
+  const inbound = (x) => (x.direction ?? (sim.directionOf(x) === 'inbound' ? '1' : '2')) === '1';
+  const all = sim.select(`history|${own}|${contact}`, (x) => digits(inbound(x) ? x.to : x.from) === own
     && (!contact || digits(x.from) === contact || digits(x.to) === contact));
   const from = ((ctx.pageOverride ?? b.page) - 1) * PAGE;
   return { status: 200, body: all.slice(Math.max(0, from), Math.max(0, from) + PAGE) };
@@ -53,6 +54,7 @@ module.exports = {
   defaultApiKey: 'test-key-99digital',
   makeId: (n, prefix = '3EB0') => prefix + hash('99digital-message|' + n).slice(0, 16).toUpperCase(),
   makeMessage,
+  fields: { id: 'unique', time: 'timestamp', timeUnit: 's', direction: 'direction' },
   timestampOf: (raw) => Number(raw.timestamp) * 1000,
   businessOf: (raw) => (raw.direction === '1' ? raw.to : raw.from),
   authenticate: (ctx, sim) => {

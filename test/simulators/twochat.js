@@ -89,6 +89,7 @@ module.exports = {
   initState: () => ({ extraById: new Map() }),
   makeId: (n, prefix = 'MSG') => prefix + uuidFrom('2chat-message|' + n),
   makeMessage,
+  fields: { id: 'uuid', time: 'timestamp', timeUnit: 's', direction: 'sent_by' },
   sessionKey,
   timestampOf: (raw) => raw.timestamp * 1000,
   businessOf: (raw) => raw.channel_phone_number,
