@@ -45,7 +45,8 @@ export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 		id: str(raw.id),
 		provider: 'chirp',
 		conversationId: str(record(raw.conversationWindow).id),
-		direction,
+		// The contract has no unknown direction: a record that tells nothing is taken as the contact's.
+		direction: direction ?? 'inbound',
 		type,
 		text: str(raw.textBody) ?? str(raw.mediaCaption),
 		media: hasMedia
@@ -67,7 +68,7 @@ export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 			: null,
 		timestamp: isoFromProviderTime(raw.createdAt),
 		businessNumber: business,
-		contactNumber: contactFromNumbers(direction, from, to, business) ?? (query.contactNumber !== business ? query.contactNumber : undefined) ?? null,
+		contactNumber: contactFromNumbers(direction, from, to, business) ?? (query.contactNumber !== business ? query.contactNumber : undefined) ?? '',
 		contactName: str(raw.contactName),
 		senderName: inbound ? str(raw.contactName) : null,
 		status: inbound ? 'received' : direction === 'outbound' ? outboundStatus(raw) : null,

@@ -53,7 +53,8 @@ export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 		id: str(raw.id),
 		provider: 'doubletick',
 		conversationId: null,
-		direction,
+		// The contract has no unknown direction: a record that tells nothing is taken as the contact's.
+		direction: direction ?? 'inbound',
 		type,
 		text: str(body.text) ?? str(body.caption),
 		media: isMedia
@@ -70,7 +71,7 @@ export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 			: null,
 		timestamp: isoFromProviderTime(raw.messageTime),
 		businessNumber: business,
-		contactNumber: query.contactNumber ?? (senderPhone && senderPhone !== business ? senderPhone : null),
+		contactNumber: query.contactNumber ?? (senderPhone && senderPhone !== business ? senderPhone : ''),
 		contactName: null,
 		senderName: str(sender.name),
 		status: inbound ? 'received' : direction === 'outbound' ? statusOf(raw) : null,

@@ -47,7 +47,8 @@ export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 		id: str(raw.uuid) ?? str(raw.id),
 		provider: '2chat',
 		conversationId: sessionKey,
-		direction,
+		// The contract has no unknown direction: a record that tells nothing is taken as the contact's.
+		direction: direction ?? 'inbound',
 		type: hasMedia
 			? (str(file.type) ? messageType(file.type) : typeFromMime(file.mime_type))
 			: payload.order
@@ -64,7 +65,7 @@ export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 			: null,
 		timestamp: isoFromProviderTime(raw.timestamp) ?? isoFromProviderTime(raw.created_at),
 		businessNumber: business,
-		contactNumber: remote && remote !== business ? remote : null,
+		contactNumber: remote && remote !== business ? remote : '',
 		contactName: contactName || null,
 		senderName: null,
 		status: inbound ? 'received' : direction === 'outbound' ? outboundStatus(raw) : null,

@@ -43,8 +43,8 @@ export interface NormalizedMessage {
 	id: string | null;
 	provider: ProviderId;
 	conversationId: string | null;
-	/** null only when the record neither states it nor lets it be inferred from its numbers. */
-	direction: Direction | null;
+	/** Inferred from the numbers when the record does not state it; `inbound` when nothing tells (the contract has no unknown). */
+	direction: Direction;
 	type: MessageType;
 	text: string | null;
 	media: MessageMedia | null;
@@ -52,8 +52,8 @@ export interface NormalizedMessage {
 	/** null only when the record has no usable time (never an invented date). */
 	timestamp: string | null;
 	businessNumber: string | null;
-	/** null only when the record does not name the other party (never the business number). */
-	contactNumber: string | null;
+	/** Empty when the record does not name the other party (never the business number). */
+	contactNumber: string;
 	contactName: string | null;
 	senderName: string | null;
 	status: MessageStatus | null;
