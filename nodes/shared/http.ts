@@ -114,6 +114,9 @@ export class DeadlineError extends Error {
 
 class TooLargeError extends Error {}
 
+/** A download failure told in the node's own words. */
+class DownloadError extends Error {}
+
 /** The response stream of `encoding: 'stream'`, typed structurally (node code imports nothing but n8n-workflow). */
 interface ByteStream extends AsyncIterable<unknown> {
 	on(event: string, listener: (...args: unknown[]) => void): unknown;
@@ -429,35 +432,43 @@ export class ApiClient {
 	 * without it. One try, bounded by the same total deadline as API requests; stops reading past `maxBytes`.
 	 */
 	async download(fileUrl: string, maxBytes: number): Promise<{ data: Buffer; mimeType?: string }> {
+		let failure: unknown;
+		try {
+			return await this.fetchFile(fileUrl, maxBytes);
+		} catch (error) {
+			failure = error;
+		}
+		throw this.downloadError(failure, maxBytes);
+	}
+
+	private async fetchFile(fileUrl: string, maxBytes: number): Promise<{ data: Buffer; mimeType?: string }> {
 		const credential = await this.run.credentials();
-		if (!safeOrigin(fileUrl)) throw new Error('the media link is not a valid URL');
+		if (!safeOrigin(fileUrl)) throw new DownloadError('the media link is not a valid URL');
 		await this.budget.take();
 		const deadlineAt = Date.now() + this.retry.timeoutMs;
-		try {
-			const exchange = await this.exchange({ method: 'GET', url: fileUrl }, credential, deadlineAt, true);
-			if (exchange.kind !== 'response') throw new Error('redirected');
-			const response = exchange.response;
-			if (response.statusCode < 200 || response.statusCode >= 300) {
-				discard(response);
-				throw new Error(`download failed with status ${response.statusCode}`);
-			}
-			const declared = Number(header(response.headers, 'content-length'));
-			if (Number.isFinite(declared) && declared > maxBytes) {
-				discard(response);
-				throw new TooLargeError();
-			}
-			const data = await readBody(response.body, deadlineAt, maxBytes);
-			const mimeType = header(response.headers, 'content-type')?.split(';')[0].trim();
-			return { data: Buffer.isBuffer(data) ? data : Buffer.from(typeof data === 'string' ? data : JSON.stringify(data ?? '')), mimeType };
-		} catch (error) {
-			if (error instanceof TooLargeError) throw new Error(`file is larger than the ${maxBytes} bytes allowed by "Max Media Size"`);
-			if (error instanceof DeadlineError) throw new Error(`the file did not arrive within ${seconds(this.retry.timeoutMs)} seconds`);
-			if (error instanceof NodeApiError || !(error instanceof Error) || !/^(download failed|the media link)/.test(error.message)) {
-				// n8n's and axios's errors carry the request (and its headers): only the network code goes on.
-				throw new Error(`could not fetch the file (${networkCode(error) ?? 'UNKNOWN'})`);
-			}
-			throw error;
+		const exchange = await this.exchange({ method: 'GET', url: fileUrl }, credential, deadlineAt, true);
+		if (exchange.kind !== 'response') throw new DownloadError('redirected to another host');
+		const response = exchange.response;
+		if (response.statusCode < 200 || response.statusCode >= 300) {
+			discard(response);
+			throw new DownloadError(`download failed with status ${response.statusCode}`);
 		}
+		const declared = Number(header(response.headers, 'content-length'));
+		if (Number.isFinite(declared) && declared > maxBytes) {
+			discard(response);
+			throw new TooLargeError();
+		}
+		const data = await readBody(response.body, deadlineAt, maxBytes);
+		const mimeType = header(response.headers, 'content-type')?.split(';')[0].trim();
+		return { data: Buffer.isBuffer(data) ? data : Buffer.from(typeof data === 'string' ? data : JSON.stringify(data ?? '')), mimeType };
+	}
+
+	/** What a failed download says: our own words and a network code, never n8n's or axios's request details. */
+	private downloadError(failure: unknown, maxBytes: number): Error {
+		if (failure instanceof TooLargeError) return new Error(`file is larger than the ${maxBytes} bytes allowed by "Max Media Size"`);
+		if (failure instanceof DeadlineError) return new Error(`the file did not arrive within ${seconds(this.retry.timeoutMs)} seconds`);
+		if (failure instanceof DownloadError) return new Error(failure.message);
+		return new Error(`could not fetch the file (${networkCode(failure) ?? 'UNKNOWN'})`);
 	}
 }
 

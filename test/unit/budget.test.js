@@ -15,7 +15,7 @@ test('requests waiting on the trial budget proceed promptly once the rate rises'
 	budget.setRate(6000); // the plan's limit, read from the provider
 	await Promise.all(waiting);
 	// At 6000 a minute a token comes every 10 ms: all four well before the 2 s the trial rate asked for.
-	for (const [, at] of done) expect(at).toBeLessThan(400);
+	for (const [, at] of done) expect(at).toBeLessThan(800);
 });
 
 test('a request a fraction of a second from its token also gets the new rate', async () => {
@@ -35,7 +35,7 @@ test('a pause holds every new request until its time, with or without a rate bud
 		budget.pauseUntil(t0 + 600);
 		const at = await Promise.all([0, 1, 2, 3].map(() => budget.take().then(() => since(t0))));
 		for (const t of at) expect(t).toBeGreaterThanOrEqual(590);
-		for (const t of at) expect(t).toBeLessThan(900);
+		for (const t of at) expect(t).toBeLessThan(1200);
 	}
 });
 
