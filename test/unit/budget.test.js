@@ -19,13 +19,13 @@ test('requests waiting on the trial budget proceed promptly once the rate rises'
 });
 
 test('a request a fraction of a second from its token also gets the new rate', async () => {
-	const budget = new RequestBudget(600); // 10 a second
-	for (let i = 0; i < 600; i++) await budget.take();
+	const budget = new RequestBudget(60); // one a second
+	for (let i = 0; i < 60; i++) await budget.take();
 	const t0 = Date.now();
 	const next = budget.take();
 	budget.setRate(6000);
 	await next;
-	expect(since(t0)).toBeLessThan(100);
+	expect(since(t0)).toBeLessThan(500);
 });
 
 test('a pause holds every new request until its time, with or without a rate budget', async () => {
