@@ -380,7 +380,10 @@ export class ApiClient {
 			}
 			const response = exchange.response;
 			const status = Number(response.statusCode);
-			const body = credential.redactor.deep(parseBody(text));
+			const raw = Buffer.isBuffer(text) ? text.toString('utf8') : text;
+			const parsed = parseBody(raw);
+			// Scrubbed before anything reads it (mapping, raw, errors); a page whose text cannot hold a secret skips the walk.
+			const body = typeof raw === 'string' && !credential.redactor.mayContain(raw) ? parsed : credential.redactor.deep(parsed);
 			if (status >= 200 && status < 300) {
 				const failure = this.rules.failureInBody?.(body);
 				if (failure) throw this.fail(failure);
