@@ -207,8 +207,10 @@ async function readBody(body: unknown, deadlineAt: number, maxBytes = Infinity):
 	});
 }
 
+/** "60 seconds", "1 second", "1.5 seconds". */
 function seconds(ms: number): string {
-	return String(Math.round(ms) / 1000);
+	const n = Math.round(ms) / 1000;
+	return `${n} second${n === 1 ? '' : 's'}`;
 }
 
 /**
@@ -410,7 +412,7 @@ export class ApiClient {
 	/** The error of a request that got no usable answer: only the network code, never n8n's request or response. */
 	private unreachable(code: string, path: string, tries: number): NodeApiError {
 		const message =
-			code === 'DEADLINE' ? `The provider did not answer within ${seconds(this.retry.timeoutMs)} seconds` : `Could not reach the provider (${code})`;
+			code === 'DEADLINE' ? `The provider did not answer within ${seconds(this.retry.timeoutMs)}` : `Could not reach the provider (${code})`;
 		const hint = code === 'DEADLINE' ? ' (Options → Timeout (Seconds) sets the limit of each try)' : '';
 		return new NodeApiError(
 			this.node,
@@ -469,7 +471,7 @@ export class ApiClient {
 	/** What a failed download says: our own words and a network code, never n8n's or axios's request details. */
 	private downloadError(failure: unknown, maxBytes: number): Error {
 		if (failure instanceof TooLargeError) return new Error(`file is larger than the ${maxBytes} bytes allowed by "Max Media Size"`);
-		if (failure instanceof DeadlineError) return new Error(`the file did not arrive within ${seconds(this.retry.timeoutMs)} seconds`);
+		if (failure instanceof DeadlineError) return new Error(`the file did not arrive within ${seconds(this.retry.timeoutMs)}`);
 		if (failure instanceof DownloadError) return new Error(failure.message);
 		return new Error(`could not fetch the file (${networkCode(failure) ?? 'UNKNOWN'})`);
 	}

@@ -11,7 +11,8 @@
 //   h.set(mode)  null (plain proxy) or one of
 //     { redirect: 301|302|303|307|308, to: 'other'|'same', only?: '/path-prefix' }
 //         answer with a redirect to the second origin (same path and query), or to this origin under /__moved
-//         (which is then proxied as the original path); `only` limits it to paths starting so
+//         (which is then proxied as the original path)
+//     any mode may carry `only: '/path-prefix'`: it then applies to those paths only
 //     { echo: 'json'|'html'|'ok', status? }
 //         json: an error body (default 400) quoting the request's headers and body; html: an HTML error page
 //         (default 502) quoting them; ok: the provider's real 2xx reply with the quote added to every object
@@ -94,7 +95,9 @@ async function startHostile({ upstream }) {
 		const mode = state.mode;
 		const echo = `headers=${JSON.stringify(req.headers)} body=${body}`;
 		if (req.url.startsWith('/__moved/')) return proxy(req, res, req.url.slice('/__moved'.length), body);
-		if (mode && mode.redirect && (!mode.only || req.url.startsWith(mode.only))) {
+		// `only`: the mode applies to paths starting so; other requests are proxied as they are.
+		if (mode && mode.only && !req.url.startsWith(mode.only)) return proxy(req, res, req.url, body);
+		if (mode && mode.redirect) {
 			const location = mode.to === 'same' ? `${frontUrl}/__moved${req.url}` : `${otherUrl}${req.url}`;
 			res.writeHead(mode.redirect, { location, 'content-type': 'text/plain' }).end(`Moved to ${location}`);
 			return;

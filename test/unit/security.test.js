@@ -138,6 +138,18 @@ describe.each(Object.keys(providers))('%s against a hostile network', (name) => 
 		expect(hasKey(first)).toBe(name !== 'ninetyninedigital');
 	});
 
+	test('a media file that trickles: the item says so after the deadline, the run goes on', async () => {
+		const url = `${h.url}/media/slow.png`;
+		sim.add(sim.makeMessage({ timestamp: Date.now() - 1000, direction: 'inbound', business: BUSINESS, contact: CONTACT, type: 'image', mediaUrl: url, mimeType: 'image/png' }));
+		h.set({ trickle: true, only: '/media' });
+		const started = Date.now();
+		const [out] = await context(p, h, { options: { downloadMedia: true, timeout: 1 } }).run();
+		expect(Date.now() - started).toBeLessThan(1000 + 1500);
+		const item = out.find((i) => i.json.media && i.json.media.url === url);
+		expect(item.binary).toBeUndefined();
+		expect(item.json.media.error).toBe('Download failed: the file did not arrive within 1 second');
+	});
+
 	test('three input items: the credential is read once', async () => {
 		const ctx = context(p, h, {}, { items: [{ json: {} }, { json: {} }, { json: {} }] });
 		const [out] = await ctx.run();
