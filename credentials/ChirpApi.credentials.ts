@@ -45,6 +45,9 @@ export class ChirpApi implements ICredentialType {
 	// (Chirp's documented `{error: {type: "authentication_error"}}`) so the user gets this fixed message.
 	test: ICredentialTestRequest = {
 		request: {
+			// A redirect is not followed: the key goes only to the Base URL's own host (n8n's helper would send
+			// custom headers and bodies to another host).
+			disableFollowRedirect: true,
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/v1/organization/whatsapp/messages',
 			qs: { limit: 1 },

@@ -46,6 +46,9 @@ export class DoubleTickApi implements ICredentialType {
 	// (400) to an accepted key and 401 to a rejected one. The error body is read as a reply so 400 passes.
 	test: ICredentialTestRequest = {
 		request: {
+			// A redirect is not followed: the key goes only to the Base URL's own host (n8n's helper would send
+			// custom headers and bodies to another host).
+			disableFollowRedirect: true,
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/chat-messages',
 			ignoreHttpStatusErrors: true,

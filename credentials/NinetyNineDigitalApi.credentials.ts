@@ -55,6 +55,9 @@ export class NinetyNineDigitalApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
+			// A redirect is not followed: the key goes only to the Base URL's own host (n8n's helper would send
+			// custom headers and bodies to another host).
+			disableFollowRedirect: true,
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/whatsapp/v2/getHistory',
 			method: 'POST',

@@ -43,7 +43,8 @@ export class TwoChatApi implements ICredentialType {
 	// n8n's tester does not apply status rules to failed requests in every version: the reply is read as a body
 	// (2Chat answers failures with `success: false`) so the user gets this fixed message.
 	test: ICredentialTestRequest = {
-		request: { baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}', url: '/open/info', ignoreHttpStatusErrors: true },
+		// A redirect is not followed: the key goes only to the Base URL's own host.
+		request: { baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}', url: '/open/info', ignoreHttpStatusErrors: true, disableFollowRedirect: true },
 		rules: [
 			{ type: 'responseSuccessBody', properties: { key: 'success', value: false, message: '2Chat rejected the API key' } },
 			{ type: 'responseSuccessBody', properties: { key: 'statusCode', value: 401, message: '2Chat rejected the API key' } },

@@ -3,6 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { asNodeError, messageFromBody } from '../shared/errors';
 import type { ApiClient } from '../shared/http';
 import { record } from '../shared/mapping';
+import { pathSegment } from '../shared/path';
 import type { Page, PageRef, ProviderAdapter } from '../shared/provider';
 import type { ListQuery, MessageLookup } from '../shared/types';
 import { toMessage } from './toMessage';
@@ -66,7 +67,7 @@ export const chirpAdapter: ProviderAdapter = {
 		return { items, next };
 	},
 	async fetchMessage(api: ApiClient, lookup: MessageLookup) {
-		const body = await api.request({ path: `${BASE}/${encodeURIComponent(lookup.messageId)}` });
+		const body = await api.request({ path: `${BASE}/${pathSegment(api, lookup.messageId, 'messageId')}` });
 		if (!record(body).id) throw api.badBody(body, 'no message object');
 		return body;
 	},

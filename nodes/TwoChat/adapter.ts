@@ -1,14 +1,13 @@
 import { messageFromBody } from '../shared/errors';
 import type { ApiClient } from '../shared/http';
 import { record } from '../shared/mapping';
+import { pathSegment } from '../shared/path';
 import type { Page, PageRef, ProviderAdapter } from '../shared/provider';
 import type { ListQuery, MessageLookup } from '../shared/types';
 import { toMessage } from './toMessage';
 
-/** A path segment as 2Chat's docs write them: `+` and `@` stay readable, everything else is escaped. */
-function segment(value: string): string {
-	return encodeURIComponent(value).replace(/%2B/gi, '+').replace(/%40/g, '@');
-}
+/** Path segments as 2Chat's docs write them: `+` and `@` stay readable, everything else is escaped. */
+const READABLE = ['+', '@'];
 
 /**
  * 2Chat: `GET /open/whatsapp/messages/{number}[/{remote}]?page_number=N`, 100 per page, newest first,
@@ -46,8 +45,8 @@ export const twoChatAdapter: ProviderAdapter = {
 	},
 	async listPage(api: ApiClient, query: ListQuery, ref: PageRef): Promise<Page> {
 		if (ref.kind !== 'pages') throw new Error('2Chat pages by number');
-		let path = `/open/whatsapp/messages/${segment(query.businessNumber ?? '')}`;
-		if (query.contactNumber) path += `/${segment(query.contactNumber)}`;
+		let path = `/open/whatsapp/messages/${pathSegment(api, query.businessNumber ?? '', 'businessNumber', READABLE)}`;
+		if (query.contactNumber) path += `/${pathSegment(api, query.contactNumber, 'contactNumber', READABLE)}`;
 		const body = await api.request({ path, qs: { page_number: ref.page } });
 		const messages = record(body).messages;
 		if (!Array.isArray(messages)) throw api.badBody(body, 'no "messages" list');
@@ -55,7 +54,7 @@ export const twoChatAdapter: ProviderAdapter = {
 	},
 	async fetchMessage(api: ApiClient, lookup: MessageLookup) {
 		const body = await api.request({
-			path: `/open/whatsapp/message/${segment(lookup.sessionKey ?? '')}/${segment(lookup.messageId)}`,
+			path: `/open/whatsapp/message/${pathSegment(api, lookup.sessionKey ?? '', 'sessionKey', READABLE)}/${pathSegment(api, lookup.messageId, 'messageId', READABLE)}`,
 		});
 		const message = record(body).message;
 		if (!message || typeof message !== 'object') throw api.badBody(body, 'no "message" object');

@@ -1,9 +1,11 @@
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods, IHttpRequestOptions, INode } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep, sleepWithAbort } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, INode } from 'n8n-workflow';
 
 import { RequestBudget } from './budget';
 import { apiError, asNodeError, messageFromBody } from './errors';
 import type { ProviderFailure } from './errors';
+import { RunState } from './run';
+import type { RunCredential } from './run';
 import type { HostContext } from './types';
 
 export interface RequestSpec {
@@ -98,54 +100,184 @@ function networkCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+/** Redirects followed within the credential's origin (and, for media links without the key, anywhere). */
+export const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+
+/** A try that ran past its total deadline (connect, redirects, headers and the whole body). */
+export class DeadlineError extends Error {
+	readonly code = 'DEADLINE';
+	constructor() {
+		super('deadline exceeded');
+	}
+}
+
+class TooLargeError extends Error {}
+
+/** A download failure told in the node's own words. */
+class DownloadError extends Error {}
+
+/** The response stream of `encoding: 'stream'`, typed structurally (node code imports nothing but n8n-workflow). */
+interface ByteStream extends AsyncIterable<unknown> {
+	on(event: string, listener: (...args: unknown[]) => void): unknown;
+	removeAllListeners?(event?: string): unknown;
+	destroy?: () => void;
+}
+
+interface WireResponse {
+	statusCode: number;
+	headers: IDataObject;
+	body: unknown;
+}
+
+type Exchange = { kind: 'response'; response: WireResponse; url: string } | { kind: 'crossOrigin'; status: number; host: string };
+
+function isStream(body: unknown): body is ByteStream {
+	return !!body && typeof body === 'object' && typeof (body as ByteStream).on === 'function' && !Buffer.isBuffer(body);
+}
+
+function discard(response: unknown): void {
+	const body = (response as WireResponse | undefined)?.body;
+	if (isStream(body)) {
+		// A late or unwanted body: drop it and its socket; errors after this are nobody's business.
+		body.on('error', () => undefined);
+		body.destroy?.();
+	}
+}
+
+/** The work's result, or a DeadlineError at `deadlineAt`; a late result is discarded, never used. */
+async function beforeDeadline<T>(work: Promise<T>, deadlineAt: number): Promise<T> {
+	const late = () => {
+		work.then(discard, () => undefined);
+		return new DeadlineError();
+	};
+	const remaining = deadlineAt - Date.now();
+	if (remaining <= 0) throw late();
+	const timer = new AbortController();
+	const expired = Symbol('expired');
+	const deadline = sleepWithAbort(remaining, timer.signal).then(
+		() => expired,
+		() => expired,
+	);
+	try {
+		const winner = await Promise.race([work, deadline]);
+		if (winner === expired) throw late();
+		return winner as T;
+	} finally {
+		timer.abort();
+	}
+}
+
+/** Reads a response body to the end within the deadline and the size cap; past either the stream is destroyed. */
+async function readBody(body: unknown, deadlineAt: number, maxBytes = Infinity): Promise<Buffer | unknown> {
+	if (!isStream(body)) return body;
+	const stream = body;
+	return await new Promise<Buffer>((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		let done = false;
+		const timer = new AbortController();
+		const finish = (error?: Error) => {
+			if (done) return;
+			done = true;
+			timer.abort();
+			if (error) {
+				stream.on('error', () => undefined);
+				stream.destroy?.();
+				reject(error);
+			} else {
+				resolve(Buffer.concat(chunks));
+			}
+		};
+		sleepWithAbort(Math.max(0, deadlineAt - Date.now()), timer.signal).then(
+			() => finish(new DeadlineError()),
+			() => undefined,
+		);
+		stream.on('data', (chunk: unknown) => {
+			if (done) return;
+			const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+			size += buf.length;
+			if (size > maxBytes) return finish(new TooLargeError());
+			chunks.push(buf);
+			if (Date.now() >= deadlineAt) finish(new DeadlineError());
+		});
+		stream.on('end', () => finish());
+		stream.on('error', (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))));
+		stream.on('close', () => finish(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
+	});
+}
+
+/** "60 seconds", "1 second", "1.5 seconds". */
+function seconds(ms: number): string {
+	const n = Math.round(ms) / 1000;
+	return `${n} second${n === 1 ? '' : 's'}`;
+}
+
 /**
  * One provider's API as the nodes see it: requests through n8n's `httpRequestWithAuthentication`, retries
- * with backoff, the request budget, and provider failures turned into NodeApiErrors. The credential's values
- * never leave this class, not even in errors.
+ * with backoff, the run's request budget and 429 pause, a total deadline per try, and provider failures turned
+ * into NodeApiErrors. What it guarantees about the credential:
+ * - its values go only to the credential's own origin: redirects are followed by hand, within that origin;
+ *   a redirect elsewhere fails (API calls) or is followed without the credential (media downloads);
+ * - every provider text (bodies of any status, parsed or not) is scrubbed of its values before it is mapped,
+ *   put in an error or returned, and errors carry none of n8n's request options or raw responses.
  */
 export class ApiClient {
 	/** Called when the provider throttles us (429), so callers can lower their concurrency. */
 	onThrottle?: () => void;
-	/** Reads the account's real rate limit; called once, when the default budget is about to run out. */
-	discoverRate?: (api: ApiClient) => Promise<number | undefined>;
-	private base?: Promise<string>;
-	private credentials?: ICredentialDataDecryptedObject;
+	readonly run: RunState;
 
 	constructor(
 		readonly ctx: HostContext,
 		readonly rules: TransportRules,
-		readonly budget: RequestBudget = new RequestBudget(0),
+		run: RunState | RequestBudget = new RequestBudget(0),
 		readonly retry: RetryPolicy = DEFAULT_RETRY,
 		readonly itemIndex?: number,
-	) {}
+	) {
+		this.run = run instanceof RunState ? run : new RunState(ctx, rules.credentialType, run);
+	}
 
 	get node(): INode {
 		return this.ctx.getNode();
 	}
 
-	/** The credential is read once per run, even when the first requests start together. */
+	get budget(): RequestBudget {
+		return this.run.budget;
+	}
+
+	/** The credential's base URL (read once per run). */
 	async baseUrl(): Promise<string> {
-		this.base ??= this.ctx.getCredentials(this.rules.credentialType).then((credentials) => {
-			this.credentials = credentials;
-			return String(credentials.baseUrl ?? '').replace(/\/+$/, '');
-		});
-		return await this.base;
+		return (await this.run.credentials()).baseUrl;
+	}
+
+	/** A provider text with the credential's values replaced by `[redacted]`. */
+	redact(text: string): string {
+		return this.run.redactor.text(text);
 	}
 
 	/**
 	 * n8n's helper, given the credential read once for this run: without it n8n loads and decrypts the credential
 	 * again for every page, which is most of its cost per request.
 	 */
-	private async authenticated(options: IHttpRequestOptions): Promise<unknown> {
-		await this.baseUrl();
+	private async authenticated(options: IHttpRequestOptions, credential: RunCredential): Promise<unknown> {
 		const type = this.rules.credentialType;
 		return await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, type, options, {
-			credentialsDecrypted: { id: this.ctx.getNode().credentials?.[type]?.id ?? type, name: type, type, data: this.credentials },
+			credentialsDecrypted: { id: this.ctx.getNode().credentials?.[type]?.id ?? type, name: type, type, data: credential.data },
 		});
 	}
 
+	/** A NodeApiError built only from scrubbed text (no raw response, headers or request options). */
 	fail(failure: ProviderFailure): NodeApiError {
-		return apiError(this.node, failure, this.itemIndex);
+		const redactor = this.run.redactor;
+		return apiError(
+			this.node,
+			{
+				...failure,
+				message: failure.message === undefined ? undefined : redactor.text(failure.message),
+				providerMessage: failure.providerMessage === undefined ? undefined : redactor.text(failure.providerMessage),
+			},
+			this.itemIndex,
+		);
 	}
 
 	/** For replies whose shape is not what the provider documents. */
@@ -158,44 +290,102 @@ export class ApiClient {
 		});
 	}
 
-	async request(spec: RequestSpec): Promise<unknown> {
-		const url = (await this.baseUrl()) + spec.path;
-		let waited = 0;
-		await this.discoverRateIfNeeded();
-		for (let attempt = 0; ; attempt++) {
-			await this.budget.take();
+	/**
+	 * One try: the request and its same-origin redirects, each hop bounded by the try's deadline. The response
+	 * body is still a stream (or whatever the helper gave) when this returns.
+	 */
+	private async exchange(
+		first: { method: IHttpRequestMethods; url: string; qs?: IDataObject; body?: IDataObject },
+		credential: RunCredential,
+		deadlineAt: number,
+		media: boolean,
+	): Promise<Exchange> {
+		let { method, url, qs, body } = first;
+		let withKey = credential.origin !== undefined && safeOrigin(url) === credential.origin;
+		for (let hop = 0; ; hop++) {
 			const options: IHttpRequestOptions = {
-				method: spec.method ?? 'GET',
+				method,
 				url,
-				qs: spec.qs,
-				body: spec.body,
-				json: true,
+				qs,
+				body,
+				json: !media,
+				encoding: 'stream',
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
+				disableFollowRedirect: true,
+				// The socket's idle timeout; the try's total deadline is enforced here, around it.
 				timeout: this.retry.timeoutMs,
 				sendCredentialsOnCrossOriginRedirect: false,
 			};
-			let response: { statusCode: number; headers: IDataObject; body: unknown };
+			const response = (await beforeDeadline(
+				withKey ? this.authenticated(options, credential) : this.ctx.helpers.httpRequest(options),
+				deadlineAt,
+			)) as WireResponse;
+			const status = Number(response.statusCode);
+			const location = header(response.headers, 'location');
+			if (!REDIRECT_STATUSES.includes(status) || !location) return { kind: 'response', response, url };
+			discard(response);
+			let next: URL;
 			try {
-				response = (await this.authenticated(options)) as typeof response;
+				next = new URL(location, url);
+			} catch {
+				return { kind: 'response', response: { ...response, body: undefined }, url };
+			}
+			if (hop >= MAX_REDIRECTS) throw Object.assign(new Error('too many redirects'), { code: 'EREDIRECTS' });
+			if (safeOrigin(next.href) !== credential.origin || !withKey) {
+				if (!media) return { kind: 'crossOrigin', status, host: next.host };
+				// A media link may move to another host (presigned links): followed, never with the credential again.
+				withKey = false;
+			}
+			if (status === 303 || ((status === 301 || status === 302) && method !== 'GET')) {
+				method = 'GET';
+				body = undefined;
+			}
+			url = next.href;
+			qs = undefined;
+		}
+	}
+
+	async request(spec: RequestSpec): Promise<unknown> {
+		const credential = await this.run.credentials();
+		const url = credential.baseUrl + spec.path;
+		let waited = 0;
+		await this.run.discoverRateIfNeeded();
+		for (let attempt = 0; ; attempt++) {
+			// The run's gate: its rate budget and any pause a 429 asked for.
+			await this.budget.take();
+			const deadlineAt = Date.now() + this.retry.timeoutMs;
+			let exchange: Exchange;
+			let text: unknown;
+			try {
+				exchange = await this.exchange({ method: spec.method ?? 'GET', url, qs: spec.qs, body: spec.body }, credential, deadlineAt, false);
+				if (exchange.kind === 'response') text = await readBody(exchange.response.body, deadlineAt);
 			} catch (error) {
 				// Not a network failure (e.g. the credential is missing): n8n's own error says it best.
 				if (error instanceof NodeOperationError) throw asNodeError(this.node, error, this.itemIndex);
-				const code = networkCode(error) ?? 'UNKNOWN';
+				const code = error instanceof DeadlineError ? error.code : networkCode(error) ?? 'UNKNOWN';
 				const wait = backoffMs(attempt);
-				if (RETRYABLE_NETWORK.includes(code) && attempt < this.retry.maxRetries && waited + wait <= this.retry.maxWaitMs) {
+				if ((code === 'DEADLINE' || RETRYABLE_NETWORK.includes(code)) && attempt < this.retry.maxRetries && waited + wait <= this.retry.maxWaitMs) {
 					waited += wait;
 					await sleep(wait);
 					continue;
 				}
-				throw new NodeApiError(
-					this.node,
-					{ message: `Could not reach the provider (${code})`, code },
-					{ message: `Could not reach the provider (${code})`, description: `Request to ${spec.path} failed`, itemIndex: this.itemIndex },
-				);
+				throw this.unreachable(code, spec.path, attempt + 1);
 			}
+			if (exchange.kind === 'crossOrigin') {
+				const own = new URL(credential.baseUrl).host;
+				throw this.fail({
+					status: exchange.status,
+					message: `The provider redirected the request to another host (${exchange.host})`,
+					providerMessage: `The API key is sent only to the credential's host (${own}), so the redirect to ${exchange.host} was not followed. Check the credential's Base URL.`,
+				});
+			}
+			const response = exchange.response;
 			const status = Number(response.statusCode);
-			const body = parseBody(response.body);
+			const raw = Buffer.isBuffer(text) ? text.toString('utf8') : text;
+			const parsed = parseBody(raw);
+			// Scrubbed before anything reads it (mapping, raw, errors); a page whose text cannot hold a secret skips the walk.
+			const body = typeof raw === 'string' && !credential.redactor.mayContain(raw) ? parsed : credential.redactor.deep(parsed);
 			if (status >= 200 && status < 300) {
 				const failure = this.rules.failureInBody?.(body);
 				if (failure) throw this.fail(failure);
@@ -205,8 +395,13 @@ export class ApiClient {
 				const wait = this.retryWait(attempt, status, response.headers);
 				if (attempt < this.retry.maxRetries && waited + wait <= this.retry.maxWaitMs) {
 					waited += wait;
-					if (status === 429) this.onThrottle?.();
-					await sleep(wait);
+					if (status === 429) {
+						// The whole run waits: no lane starts a request before this time (see RequestBudget.take).
+						this.budget.pauseUntil(Date.now() + wait);
+						this.onThrottle?.();
+					} else {
+						await sleep(wait);
+					}
 					continue;
 				}
 			}
@@ -214,16 +409,16 @@ export class ApiClient {
 		}
 	}
 
-	private async discoverRateIfNeeded(): Promise<void> {
-		const discover = this.discoverRate;
-		if (!discover || this.budget.remaining >= 2) return;
-		this.discoverRate = undefined;
-		try {
-			const perMinute = await discover(this);
-			if (perMinute) this.budget.setRate(perMinute);
-		} catch {
-			// The default budget stays in force; the history read itself reports real failures.
-		}
+	/** The error of a request that got no usable answer: only the network code, never n8n's request or response. */
+	private unreachable(code: string, path: string, tries: number): NodeApiError {
+		const message =
+			code === 'DEADLINE' ? `The provider did not answer within ${seconds(this.retry.timeoutMs)}` : `Could not reach the provider (${code})`;
+		const hint = code === 'DEADLINE' ? ' (Options → Timeout (Seconds) sets the limit of each try)' : '';
+		return new NodeApiError(
+			this.node,
+			{ message, code },
+			{ message, description: `Request to ${path} failed after ${tries} ${tries === 1 ? 'try' : 'tries'}${hint}`, itemIndex: this.itemIndex },
+		);
 	}
 
 	private isRetryable(status: number): boolean {
@@ -237,59 +432,55 @@ export class ApiClient {
 	}
 
 	/**
-	 * Downloads a file. The credential (and so the API key) is sent only to the credential's own host;
-	 * any other host (e.g. presigned links) is fetched without it. Stops reading past `maxBytes`.
+	 * Downloads a file. The credential (and so the API key) is sent only to the credential's own origin: a link
+	 * elsewhere (e.g. a presigned link), or a redirect from the credential's host to elsewhere, is fetched
+	 * without it. One try, bounded by the same total deadline as API requests; stops reading past `maxBytes`.
 	 */
 	async download(fileUrl: string, maxBytes: number): Promise<{ data: Buffer; mimeType?: string }> {
-		const base = await this.baseUrl();
-		const sameHost = safeOrigin(fileUrl) !== undefined && safeOrigin(fileUrl) === safeOrigin(base);
-		const options: IHttpRequestOptions = {
-			method: 'GET',
-			url: fileUrl,
-			encoding: 'stream',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: this.retry.timeoutMs,
-			sendCredentialsOnCrossOriginRedirect: false,
-		};
+		let failure: unknown;
+		try {
+			return await this.fetchFile(fileUrl, maxBytes);
+		} catch (error) {
+			failure = error;
+		}
+		throw this.downloadError(failure, maxBytes);
+	}
+
+	private async fetchFile(fileUrl: string, maxBytes: number): Promise<{ data: Buffer; mimeType?: string }> {
+		const credential = await this.run.credentials();
+		if (!safeOrigin(fileUrl)) throw new DownloadError('the media link is not a valid URL');
 		await this.budget.take();
-		const response = (sameHost
-			? await this.authenticated(options)
-			: await this.ctx.helpers.httpRequest(options)) as { statusCode: number; headers: IDataObject; body: ByteStream };
-		const stream = response.body;
+		const deadlineAt = Date.now() + this.retry.timeoutMs;
+		const exchange = await this.exchange({ method: 'GET', url: fileUrl }, credential, deadlineAt, true);
+		if (exchange.kind !== 'response') throw new DownloadError('redirected to another host');
+		const response = exchange.response;
 		if (response.statusCode < 200 || response.statusCode >= 300) {
-			stream.destroy?.();
-			throw new Error(`download failed with status ${response.statusCode}`);
+			discard(response);
+			throw new DownloadError(`download failed with status ${response.statusCode}`);
 		}
 		const declared = Number(header(response.headers, 'content-length'));
 		if (Number.isFinite(declared) && declared > maxBytes) {
-			stream.destroy?.();
-			throw new Error(`file is larger than the ${maxBytes} bytes allowed by "Max Media Size"`);
+			discard(response);
+			throw new TooLargeError();
 		}
-		const chunks: Buffer[] = [];
-		let size = 0;
-		for await (const chunk of stream) {
-			const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-			size += buf.length;
-			if (size > maxBytes) {
-				stream.destroy?.();
-				throw new Error(`file is larger than the ${maxBytes} bytes allowed by "Max Media Size"`);
-			}
-			chunks.push(buf);
-		}
+		const data = await readBody(response.body, deadlineAt, maxBytes);
 		const mimeType = header(response.headers, 'content-type')?.split(';')[0].trim();
-		return { data: Buffer.concat(chunks), mimeType };
+		return { data: Buffer.isBuffer(data) ? data : Buffer.from(typeof data === 'string' ? data : JSON.stringify(data ?? '')), mimeType };
 	}
-}
 
-/** The response stream of a download (`encoding: 'stream'`), typed structurally. */
-interface ByteStream extends AsyncIterable<unknown> {
-	destroy?: () => void;
+	/** What a failed download says: our own words and a network code, never n8n's or axios's request details. */
+	private downloadError(failure: unknown, maxBytes: number): Error {
+		if (failure instanceof TooLargeError) return new Error(`file is larger than the ${maxBytes} bytes allowed by "Max Media Size"`);
+		if (failure instanceof DeadlineError) return new Error(`the file did not arrive within ${seconds(this.retry.timeoutMs)}`);
+		if (failure instanceof DownloadError) return new Error(failure.message);
+		return new Error(`could not fetch the file (${networkCode(failure) ?? 'UNKNOWN'})`);
+	}
 }
 
 function safeOrigin(url: string): string | undefined {
 	try {
-		return new URL(url).origin;
+		const origin = new URL(url).origin;
+		return origin === 'null' ? undefined : origin;
 	} catch {
 		return undefined;
 	}

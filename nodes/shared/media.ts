@@ -43,7 +43,7 @@ export async function downloadMedia(api: ApiClient, m: NormalizedMessage, maxByt
 		m.media.size = m.media.size ?? file.data.length;
 		return await api.ctx.helpers.prepareBinaryData(file.data, fileNameFor(m, mimeType), mimeType);
 	} catch (error) {
-		m.media.error = `Download failed: ${(error as Error).message}`;
+		m.media.error = `Download failed: ${api.redact((error as Error).message)}`;
 		return undefined;
 	}
 }

@@ -1,14 +1,14 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { RequestBudget } from './budget';
-import { createClient } from './client';
+import { createClient, createRun } from './client';
 import { asNodeError } from './errors';
 import { readOptions } from './input';
 import { downloadMedia } from './media';
 import { prepareGetMessage } from './operations/getMessage.operation';
 import { prepareList } from './operations/list.operation';
 import type { ProviderAdapter } from './provider';
+import type { RunState } from './run';
 import type { HostContext, NormalizedMessage } from './types';
 
 function prepare(ctx: HostContext, adapter: ProviderAdapter, operation: string, itemIndex: number) {
@@ -63,7 +63,9 @@ export async function route(this: IExecuteFunctions, adapter: ProviderAdapter): 
 		}
 	}
 	const out: INodeExecutionData[] = [];
-	let budget: RequestBudget | undefined;
+	// One run for the whole execution: the credential is read once, one rate budget and 429 pause for every item,
+	// and 2Chat's plan limit is looked up at most once. It takes the first valid item's options.
+	let execution: RunState | undefined;
 	for (let i = 0; i < items.length; i++) {
 		const item = prepared[i];
 		if ('error' in item) {
@@ -71,8 +73,8 @@ export async function route(this: IExecuteFunctions, adapter: ProviderAdapter): 
 			continue;
 		}
 		try {
-			const api = createClient(this, adapter, item.options, budget, i);
-			budget = api.budget;
+			execution ??= createRun(this, adapter, item.options);
+			const api = createClient(this, adapter, item.options, execution, i);
 			const messages = await item.run(api, item.options);
 			const transcript = item.transcript?.(messages, item.options);
 			if (transcript) {

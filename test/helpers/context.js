@@ -22,17 +22,37 @@ function loadCredential(type) {
 	return require(`../../dist/credentials/${file}.credentials.js`)[file];
 }
 
+/**
+ * n8n's `helpers.httpRequest` as n8n-core's convertN8nRequestToAxios maps it (packages/core/src/execution-engine/
+ * node-execution-context/utils/request-helper-functions.ts): `abortSignal` → axios `signal`,
+ * `disableFollowRedirect` → `maxRedirects: 0` (otherwise axios's default of 21), `encoding` → `responseType`,
+ * `timeout` as is (axios: the socket's idle time), and on a redirect n8n's `beforeRedirect` copies the
+ * Authorization header back unless the redirect leaves the origin with `sendCredentialsOnCrossOriginRedirect:
+ * false` (follow-redirects itself drops only Authorization and cookies on another host: other headers and a
+ * 307/308 body go along).
+ */
 async function httpRequest(options) {
 	const method = (options.method || 'GET').toUpperCase();
+	const emptyBody = options.body === undefined || options.body === null || (typeof options.body === 'object' && !Buffer.isBuffer(options.body) && Object.keys(options.body).length === 0);
 	const config = {
 		url: options.url,
 		method,
 		params: options.qs,
-		data: method === 'GET' ? undefined : options.body,
+		data: method === 'GET' || emptyBody ? undefined : options.body,
 		headers: { 'User-Agent': 'n8n', ...(options.json ? { Accept: 'application/json' } : {}), ...(options.headers || {}) },
 		timeout: options.timeout,
 		responseType: options.encoding,
-		maxRedirects: options.disableFollowRedirect ? 0 : 5,
+		signal: options.abortSignal,
+		maxBodyLength: Infinity,
+		maxContentLength: Infinity,
+	};
+	if (options.disableFollowRedirect === true) config.maxRedirects = 0;
+	const sendOnCrossOrigin = options.sendCredentialsOnCrossOriginRedirect ?? true;
+	config.beforeRedirect = (redirected) => {
+		const from = new URL(options.url).origin;
+		const to = new URL(redirected.href).origin;
+		const auth = Object.entries(config.headers).find(([k]) => k === 'Authorization');
+		if ((from === to || sendOnCrossOrigin) && auth) redirected.headers.Authorization = auth[1];
 	};
 	if (options.ignoreHttpStatusErrors) config.validateStatus = () => true;
 	const res = await axios(config);
@@ -63,6 +83,8 @@ function makeContext({ nodeClass, parameters, credentialType, credentials, items
 	const binaries = [];
 	const logs = [];
 	const counts = { credentialReads: 0 };
+	// The execution's cancel signal: n8n puts it on every authenticated request in place of the node's own.
+	const cancel = new AbortController();
 	const ctx = {
 		getNode: () => node,
 		getInputData: () => items || [{ json: {} }],
@@ -86,12 +108,15 @@ function makeContext({ nodeClass, parameters, credentialType, credentials, items
 		getMode: () => mode,
 		getWorkflowStaticData: () => staticData,
 		getActivationMode: () => 'activate',
+		getExecutionCancelSignal: () => cancel.signal,
 		logger: { debug: (m) => logs.push(['debug', m]), info: (m) => logs.push(['info', m]), warn: (m) => logs.push(['warn', m]), error: (m) => logs.push(['error', m]) },
 		helpers: {
 			httpRequest,
 			async httpRequestWithAuthentication(type, options) {
 				try {
-					return await httpRequest(await applyAuth(type, options, credentials));
+					// As n8n's httpRequestWithAuthentication: the node's own abortSignal is replaced by the execution's.
+					const withSignal = { ...options, abortSignal: cancel.signal };
+					return await httpRequest(await applyAuth(type, withSignal, credentials));
 				} catch (error) {
 					throw new NodeApiError(node, error);
 				}
