@@ -13,7 +13,7 @@ export class DoubleTickTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"] === "any" ? "Any new message" : "New " + $parameter["event"] + " message"}}',
-		description: 'Starts the workflow on new WhatsApp messages in DoubleTick, by polling its history',
+		description: 'Read WhatsApp message history from DoubleTick, or start a workflow on each new message',
 		defaults: { name: 'DoubleTick Trigger' },
 		polling: true,
 		inputs: [],

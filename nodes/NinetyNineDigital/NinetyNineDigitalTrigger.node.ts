@@ -13,7 +13,7 @@ export class NinetyNineDigitalTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"] === "any" ? "Any new message" : "New " + $parameter["event"] + " message"}}',
-		description: 'Starts the workflow on new WhatsApp messages in 99digital, by polling its history',
+		description: 'Read WhatsApp message history from 99digital, or start a workflow on each new message',
 		defaults: { name: '99digital Trigger' },
 		polling: true,
 		inputs: [],
