@@ -14,6 +14,8 @@ export class NinetyNineDigital implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] === "getAll" ? "Get Many" : $parameter["operation"] === "getMessage" ? "Get Message" : "Get Conversation"}}',
 		description: 'Read WhatsApp message history from 99digital: a conversation, one message or many, as normalized items',
+		// Used verbatim by the editor's "Docs" link; n8n appends tracking parameters to a codex URL, after its #anchor.
+		documentationUrl: 'https://github.com/whatsapp-history/n8n-nodes-whatsapp-history#99digital',
 		defaults: { name: '99digital' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -14,6 +14,8 @@ export class TwoChatTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["event"] === "any" ? "Any new message" : "New " + $parameter["event"] + " message"}}',
 		description: 'Read WhatsApp message history from 2Chat, or start a workflow on each new message',
+		// Used verbatim by the editor's "Docs" link; n8n appends tracking parameters to a codex URL, after its #anchor.
+		documentationUrl: 'https://github.com/whatsapp-history/n8n-nodes-whatsapp-history#2chat',
 		defaults: { name: '2Chat Trigger' },
 		polling: true,
 		inputs: [],
