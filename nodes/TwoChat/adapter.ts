@@ -1,4 +1,5 @@
 import { messageFromBody } from '../shared/errors';
+import { withNumberHint } from '../shared/hints';
 import type { ApiClient } from '../shared/http';
 import { record } from '../shared/mapping';
 import type { Page, PageRef, ProviderAdapter } from '../shared/provider';
@@ -48,7 +49,8 @@ export const twoChatAdapter: ProviderAdapter = {
 		if (ref.kind !== 'pages') throw new Error('2Chat pages by number');
 		let path = `/open/whatsapp/messages/${segment(query.businessNumber ?? '')}`;
 		if (query.contactNumber) path += `/${segment(query.contactNumber)}`;
-		const body = await api.request({ path, qs: { page_number: ref.page } });
+		const sent = { 'Business Number': segment(query.businessNumber ?? ''), 'Contact Number': query.contactNumber && segment(query.contactNumber) };
+		const body = await withNumberHint('2Chat', sent, () => api.request({ path, qs: { page_number: ref.page } }));
 		const messages = record(body).messages;
 		if (!Array.isArray(messages)) throw api.badBody(body, 'no "messages" list');
 		return { items: messages };
