@@ -31,12 +31,15 @@ const KEY = 'sk_admin_browser-e2e-key-0123456789';
 const WRONG_KEY = 'wrong-key-browser-e2e';
 const STEP_MS = 30000; // generous per-step timeout: waits end as soon as the element is there
 
-const PROVIDERS = [
+const ALL_PROVIDERS = [
 	{ sim: 'doubletick', file: 'doubletick', provider: 'doubletick', node: 'DoubleTick', type: 'doubleTick', cred: 'DoubleTick API', credType: 'doubleTickApi', error: 'DoubleTick rejected the API key' },
 	{ sim: 'twochat', file: '2chat', provider: '2chat', node: '2Chat', type: 'twoChat', cred: '2Chat API', credType: 'twoChatApi', error: '2Chat rejected the API key' },
 	{ sim: 'chirp', file: 'chirp', provider: 'chirp', node: 'Chirp', type: 'chirp', cred: 'Chirp API', credType: 'chirpApi', error: 'Chirp rejected the API key (use an admin key, sk_admin_…)' },
 	{ sim: 'ninetyninedigital', file: '99digital', provider: '99digital', node: '99digital', type: 'ninetyNineDigital', cred: '99digital API', credType: 'ninetyNineDigitalApi', error: '99digital rejected the API key' },
 ];
+
+// BROWSER_PROVIDERS=2chat,chirp runs only those (by file name), e.g. while changing one provider.
+const PROVIDERS = ALL_PROVIDERS.filter((p) => !process.env.BROWSER_PROVIDERS || process.env.BROWSER_PROVIDERS.split(',').includes(p.file));
 
 // Parameters each operation must show (and must not show), per provider — from the providers' APIs:
 // DoubleTick reads one conversation at a time, 2Chat reads a message by session key + id, Chirp by id only,
@@ -283,6 +286,11 @@ function suite() {
 					await counter.waitFor();
 					const json = output.locator('[data-test-id="radio-button-json"]');
 					if (await json.isVisible()) await json.click();
+					await page.waitForFunction(
+						() => /"provider"/.test(document.querySelector('[data-test-id="output-panel"] [data-test-id="ndv-data-container"]')?.innerText || ''),
+						null,
+						{ timeout: STEP_MS },
+					);
 					const text = (await output.locator('[data-test-id="ndv-data-container"]').innerText()).replace(/\s+/g, ' ');
 					expect(text).toContain(`"provider": "${p.provider}"`);
 					expect(text).toMatch(/"timestamp": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"/);
@@ -335,7 +343,7 @@ function suite() {
 					await fill('contactNumber', '050-222-2222');
 					sim.clearRequests();
 					await page.locator('[data-test-id="node-execute-button"]').click();
-					await output.getByText(/Invalid phone number in Contact Number/).first().waitFor({ timeout: 60000 });
+					await output.getByText(/Invalid phone number in "Contact Number"/).first().waitFor({ timeout: 60000 });
 					expect(sim.requests).toEqual([]);
 					await shot(page, p, 'bad-input');
 				});
@@ -373,6 +381,11 @@ function suite() {
 					}
 					const json = panel.locator('[data-test-id="radio-button-json"]');
 					if (await json.isVisible()) await json.click();
+					await page.waitForFunction(
+						() => /"provider"/.test(document.querySelector('[data-test-id="output-panel"] [data-test-id="ndv-data-container"]')?.innerText || ''),
+						null,
+						{ timeout: STEP_MS },
+					);
 					expect((await panel.locator('[data-test-id="ndv-data-container"]').innerText()).replace(/\s+/g, ' ')).toContain(`"provider": "${p.provider}"`);
 					expect(sim.requests.filter((r) => r.status >= 400)).toEqual([]);
 					await shot(page, p, 'trigger-test-event');
