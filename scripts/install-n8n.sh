@@ -58,12 +58,14 @@ cd "$dir"
 total=""
 [ -f package-lock.json ] && total="$(node -e '
   const l = require(process.argv[1]).packages || {};
-  console.log(Object.keys(l).filter((k) => /^node_modules\/(@[^/]+\/)?[^/]+$/.test(k)).length)' "$dir/package-lock.json" 2>/dev/null || true)"
+  const fits = (list, value) => !Array.isArray(list) || list.includes(value) || (!list.some((x) => !x.startsWith("!")) && !list.includes("!" + value));
+  console.log(Object.entries(l).filter(([k, v]) => /^node_modules\/(@[^/]+\/)?[^/]+$/.test(k) && fits(v.os, process.platform) && fits(v.cpu, process.arch)).length)' "$dir/package-lock.json" 2>/dev/null || true)"
 progress() {
   local start=$SECONDS n
   while sleep 20; do
-    n="$( (ls -d node_modules/*/ node_modules/@*/*/ 2>/dev/null || true) | grep -vc '/@[^/]*/$' || true)"
-    log "… $(( (SECONDS - start) / 60 ))m$(( (SECONDS - start) % 60 ))s, ${n:-0}${total:+ of $total} packages in place"
+    # npm creates the folders first and unpacks into them later: a package counts once its package.json is there.
+    n="$( (ls -d node_modules/*/package.json node_modules/@*/*/package.json 2>/dev/null || true) | wc -l)"
+    log "… $(( (SECONDS - start) / 60 ))m$(( (SECONDS - start) % 60 ))s, ${n:-0}${total:+ of $total} packages unpacked"
   done
 }
 
