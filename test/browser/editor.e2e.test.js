@@ -196,6 +196,8 @@ function suite() {
 					// The node's page in the panel: its triggers and its three actions.
 					const actions = page.locator('[data-test-id="node-creator"] [data-test-id="node-creator-category-item"]', { hasText: 'Actions' });
 					await actions.waitFor();
+					// n8n shows the trigger's description for the pair: it reads as the action node's first.
+					await page.locator('[data-test-id="node-creator"]').getByText(`Read WhatsApp message history from ${p.node}`).first().waitFor();
 					const conversation = page.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]', { hasText: 'Get the conversation with a contact' });
 					if (!(await conversation.isVisible())) await actions.click();
 					for (const action of ['Get the conversation with a contact', 'Get many messages', 'Get a message']) {
