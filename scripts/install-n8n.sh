@@ -61,11 +61,15 @@ total=""
   const fits = (list, value) => !Array.isArray(list) || list.includes(value) || (!list.some((x) => !x.startsWith("!")) && !list.includes("!" + value));
   console.log(Object.entries(l).filter(([k, v]) => /^node_modules\/(@[^/]+\/)?[^/]+$/.test(k) && fits(v.os, process.platform) && fits(v.cpu, process.arch)).length)' "$dir/package-lock.json" 2>/dev/null || true)"
 progress() {
-  local start=$SECONDS n
+  local start=$SECONDS n last=-1 what
   while sleep 20; do
     # npm creates the folders first and unpacks into them later: a package counts once its package.json is there.
     n="$( (ls -d node_modules/*/package.json node_modules/@*/*/package.json 2>/dev/null || true) | wc -l)"
-    log "… $(( (SECONDS - start) / 60 ))m$(( (SECONDS - start) % 60 ))s, ${n:-0}${total:+ of $total} packages unpacked"
+    what="${n:-0}${total:+ of $total} packages unpacked"
+    # Unpacking done, npm is running the packages' install scripts (sqlite3 may compile from source).
+    [ "$n" -gt 0 ] && [ "$n" = "$last" ] && what="$what; building native modules (sqlite3)"
+    last="$n"
+    log "… $(( (SECONDS - start) / 60 ))m$(( (SECONDS - start) % 60 ))s, $what"
   done
 }
 
