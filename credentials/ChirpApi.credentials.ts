@@ -32,6 +32,7 @@ export class ChirpApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.buildwithchirp.com',
 			description: 'The API host without a path. Change it only for a proxy or a test server.',
+			hint: 'Keep the default unless your requests go through a proxy, or you try the node against a local test server (npm run start:n8n sets one up): the host only, no path',
 		},
 	];
 

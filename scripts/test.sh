@@ -29,7 +29,7 @@ jest_suite() { # name, jest args...
 	fi
 }
 
-[ -d node_modules/n8n-workflow ] || npm ci --no-audit --no-fund || npm install --no-audit --no-fund  # ci refuses a lockfile whose optional platform packages this registry lacks
+[ -d node_modules/n8n-workflow ] || npm ci --no-audit --no-fund --loglevel=error
 # Debian's chromium (editor test) and redis-server (queue mode), when they can be installed; the suites that need
 # them say clearly when they skip.
 if [ "${SKIP_E2E:-0}" != "1" ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then

@@ -13,7 +13,9 @@ export class Chirp implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] === "getAll" ? "Get Many" : $parameter["operation"] === "getMessage" ? "Get Message" : "Get Conversation"}}',
-		description: 'Read WhatsApp message history from Chirp as normalized items',
+		description: 'Read WhatsApp message history from Chirp: a conversation, one message or many, as normalized items',
+		// Used verbatim by the editor's "Docs" link; n8n appends tracking parameters to a codex URL, after its #anchor.
+		documentationUrl: 'https://github.com/whatsapp-history/n8n-nodes-whatsapp-history#chirp',
 		defaults: { name: 'Chirp' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -22,13 +24,14 @@ export class Chirp implements INodeType {
 		properties: buildProperties({
 			adapter: chirpAdapter,
 			optional: { getConversation: ['businessNumber'], getAll: ['businessNumber'] },
+			optionalHints: { businessNumber: 'only messages of this number, when your Chirp organization has several' },
 			notes: {
 				getConversation:
-					"Chirp has no per-contact list: the node reads the organization's messages (cursor pages, newest first) and keeps this contact's messages",
-				getAll:
-					'Chirp documents only the single-message read; the list is taken to work like its documented SMS list (cursor pages). Contact, number and date filters are applied by the node.',
+					'Chirp has no per-contact list, so the node reads your organization\'s messages, taking Chirp\'s WhatsApp list to page like its documented SMS list (<a href="https://github.com/whatsapp-history/n8n-nodes-whatsapp-history#chirp" target="_blank">see the README</a>), and keeps this contact\'s.',
+				getAll: 'Chirp documents only the single-message read; its WhatsApp list is taken to page like its documented SMS list (<a href="https://github.com/whatsapp-history/n8n-nodes-whatsapp-history#chirp" target="_blank">see the README</a>).',
 			},
-			dateHint: 'Applied by the node: pages are read newest first until they are older than the start date',
+			dateHint: 'Applied by the node: pages are read newest first until they are older than Received After',
+			examples: { messageId: 'e.g. msg_wa_2bX…' },
 		}),
 	};
 

@@ -13,7 +13,9 @@ export class ChirpTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"] === "any" ? "Any new message" : "New " + $parameter["event"] + " message"}}',
-		description: 'Starts the workflow on new WhatsApp messages in Chirp, by polling its history',
+		description: 'Read WhatsApp message history from Chirp, or start a workflow on each new message',
+		// Used verbatim by the editor's "Docs" link; n8n appends tracking parameters to a codex URL, after its #anchor.
+		documentationUrl: 'https://github.com/whatsapp-history/n8n-nodes-whatsapp-history#chirp',
 		defaults: { name: 'Chirp Trigger' },
 		polling: true,
 		inputs: [],

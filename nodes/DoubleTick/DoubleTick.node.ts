@@ -13,22 +13,36 @@ export class DoubleTick implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] === "getAll" ? "Get Many" : $parameter["operation"] === "getMessage" ? "Get Message" : "Get Conversation"}}',
-		description: 'Read WhatsApp message history from DoubleTick as normalized items',
+		description: 'Read WhatsApp message history from DoubleTick: a conversation, one message or many, as normalized items',
+		// Used verbatim by the editor's "Docs" link; n8n appends tracking parameters to a codex URL, after its #anchor.
+		documentationUrl: 'https://github.com/whatsapp-history/n8n-nodes-whatsapp-history#doubletick',
 		defaults: { name: 'DoubleTick' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'doubleTickApi', required: true }],
+		hints: [
+			{
+				message: 'Get Many needs Filters → Contact Number: DoubleTick lists history one contact at a time',
+				type: 'info',
+				location: 'outputPane',
+				whenToDisplay: 'beforeExecution',
+				displayCondition: '={{ $parameter["operation"] === "getAll" && !($parameter["filters"] || {}).contactNumber }}',
+			},
+		],
 		properties: buildProperties({
 			adapter: doubleTickAdapter,
 			optional: {},
 			notes: {
+				getConversation:
+					'Without dates in Filters, the last 30 days are read (DoubleTick needs a date range; it is read in 7-day windows).',
 				getMessage:
-					'DoubleTick has no single-message endpoint: the node scans the conversation with this contact (last 30 days unless dates are given) for the ID',
+					'DoubleTick has no single-message endpoint: the node looks for the ID in the conversation with this contact, in the last 30 days unless Filters give dates.',
 				getAll:
-					'DoubleTick lists history one contact at a time: the Contact Number filter is required. The requested range is read in 7-day windows.',
+					'Add Filters → Contact Number before running: DoubleTick lists history one contact at a time. Without dates, the last 30 days are read.',
 			},
-			dateHint: 'Without dates, the last 30 days are read (DoubleTick needs a date range)',
+			dateHint: 'Without dates, the last 30 days are read',
+			examples: { messageId: 'e.g. 0b9d5c1e-…' },
 		}),
 	};
 

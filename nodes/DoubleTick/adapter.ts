@@ -1,3 +1,4 @@
+import { withNumberHint } from '../shared/hints';
 import type { ApiClient } from '../shared/http';
 import { record } from '../shared/mapping';
 import { digitsOf } from '../shared/phone';
@@ -35,15 +36,15 @@ export const doubleTickAdapter: ProviderAdapter = {
 	},
 	async listPage(api: ApiClient, query: ListQuery, ref: PageRef): Promise<Page> {
 		if (ref.kind !== 'windows') throw new Error('DoubleTick reads date windows');
-		const body = await api.request({
-			path: '/chat-messages',
-			qs: {
-				wabaNumber: digitsOf(query.businessNumber ?? ''),
-				customerNumber: digitsOf(query.contactNumber ?? ''),
-				startDate: ddmmyyyy(ref.startMs - DAY_MS),
-				endDate: ddmmyyyy(ref.endMs + DAY_MS),
-			},
-		});
+		const wabaNumber = digitsOf(query.businessNumber ?? '');
+		const customerNumber = digitsOf(query.contactNumber ?? '');
+		const sent = { 'Business Number': wabaNumber, 'Contact Number': customerNumber };
+		const body = await withNumberHint('DoubleTick', sent, () =>
+			api.request({
+				path: '/chat-messages',
+				qs: { wabaNumber, customerNumber, startDate: ddmmyyyy(ref.startMs - DAY_MS), endDate: ddmmyyyy(ref.endMs + DAY_MS) },
+			}),
+		);
 		const messages = record(body).messages;
 		if (!Array.isArray(messages)) throw api.badBody(body, 'no "messages" list');
 		return { items: messages };

@@ -13,7 +13,9 @@ export class NinetyNineDigital implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] === "getAll" ? "Get Many" : $parameter["operation"] === "getMessage" ? "Get Message" : "Get Conversation"}}',
-		description: 'Read WhatsApp message history from 99digital as normalized items',
+		description: 'Read WhatsApp message history from 99digital: a conversation, one message or many, as normalized items',
+		// Used verbatim by the editor's "Docs" link; n8n appends tracking parameters to a codex URL, after its #anchor.
+		documentationUrl: 'https://github.com/whatsapp-history/n8n-nodes-whatsapp-history#99digital',
 		defaults: { name: '99digital' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -22,12 +24,13 @@ export class NinetyNineDigital implements INodeType {
 		properties: buildProperties({
 			adapter: ninetyNineDigitalAdapter,
 			optional: { getMessage: ['contactNumber'] },
+			optionalHints: { contactNumber: 'the contact of the message, to scan only that conversation' },
 			notes: {
 				getMessage:
-					'99digital has no single-message endpoint: the node scans the history (50 messages per page, newest first) until it finds the ID. A contact number and dates make the scan shorter.',
-				getAll: '99digital keeps one year of history; media links are deleted after 7 days (use Download Media to keep the files)',
+					'99digital has no single-message endpoint: the node scans the history (50 messages per page, newest first) for the ID. A Contact Number and dates make the scan shorter.',
 			},
-			dateHint: '99digital has no date filter: pages are read newest first until they are older than the start date',
+			dateHint: '99digital has no date filter, so pages are read newest first until they are older than Received After',
+			examples: { messageId: 'e.g. 3EB0A1B2C3D4E5F6A7B8' },
 		}),
 	};
 

@@ -1,5 +1,6 @@
 import type { ProviderFailure } from '../shared/errors';
 import type { ApiClient } from '../shared/http';
+import { withNumberHint } from '../shared/hints';
 import { record } from '../shared/mapping';
 import { digitsOf } from '../shared/phone';
 import type { Page, PageRef, ProviderAdapter } from '../shared/provider';
@@ -40,7 +41,8 @@ export const ninetyNineDigitalAdapter: ProviderAdapter = {
 		if (ref.kind !== 'pages') throw new Error('99digital pages by number');
 		const body: Record<string, string | number> = { from: digitsOf(query.businessNumber ?? ''), page: ref.page };
 		if (query.contactNumber) body.to = digitsOf(query.contactNumber);
-		const reply = await api.request({ method: 'POST', path: '/whatsapp/v2/getHistory', body });
+		const sent = { 'Business Number': String(body.from), 'Contact Number': body.to === undefined ? undefined : String(body.to) };
+		const reply = await withNumberHint('99digital', sent, () => api.request({ method: 'POST', path: '/whatsapp/v2/getHistory', body }));
 		if (!Array.isArray(reply)) throw api.badBody(reply, 'not a list of messages');
 		return { items: reply };
 	},

@@ -13,7 +13,9 @@ export class TwoChat implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] === "getAll" ? "Get Many" : $parameter["operation"] === "getMessage" ? "Get Message" : "Get Conversation"}}',
-		description: 'Read WhatsApp message history from 2Chat as normalized items',
+		description: 'Read WhatsApp message history from 2Chat: a conversation, one message or many, as normalized items',
+		// Used verbatim by the editor's "Docs" link; n8n appends tracking parameters to a codex URL, after its #anchor.
+		documentationUrl: 'https://github.com/whatsapp-history/n8n-nodes-whatsapp-history#2chat',
 		defaults: { name: '2Chat' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -22,10 +24,19 @@ export class TwoChat implements INodeType {
 		properties: buildProperties({
 			adapter: twoChatAdapter,
 			optional: { getMessage: ['businessNumber'] },
+			optionalHints: { businessNumber: "2Chat's single-message reply has no business number; given here, it fills the item's businessNumber" },
 			notes: {
-				getAll: 'Reads every page (100 messages each, newest first) of your number; with a contact filter, only that conversation',
+				getConversation: {
+					text: 'Return All reads every page of this conversation (100 messages each); every page is a paid 2Chat call.',
+					show: { returnAll: [true] },
+				},
+				getAll: {
+					text: "Return All reads every page of your number's history (100 messages each); every page is a paid 2Chat call.",
+					show: { returnAll: [true] },
+				},
 			},
-			dateHint: '2Chat has no date filter: pages are read newest first until they are older than the start date',
+			dateHint: '2Chat has no date filter, so pages are read newest first until they are older than Received After',
+			examples: { messageId: 'e.g. MSG3f2a…', sessionKey: 'e.g. WW-WPN…-972502222222@c.us' },
 		}),
 	};
 

@@ -13,13 +13,15 @@ export class TwoChatTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"] === "any" ? "Any new message" : "New " + $parameter["event"] + " message"}}',
-		description: 'Starts the workflow on new WhatsApp messages in 2Chat, by polling its history',
+		description: 'Read WhatsApp message history from 2Chat, or start a workflow on each new message',
+		// Used verbatim by the editor's "Docs" link; n8n appends tracking parameters to a codex URL, after its #anchor.
+		documentationUrl: 'https://github.com/whatsapp-history/n8n-nodes-whatsapp-history#2chat',
 		defaults: { name: '2Chat Trigger' },
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'twoChatApi', required: true }],
-		properties: buildTriggerProperties(twoChatAdapter),
+		properties: buildTriggerProperties(twoChatAdapter, false, 'Polls once per minute by default (Poll Times below); every poll is a paid 2Chat call, about 1,440 a day per watched number.'),
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {

@@ -1,4 +1,5 @@
 import { messageFromBody } from '../shared/errors';
+import { withNumberHint } from '../shared/hints';
 import type { ApiClient } from '../shared/http';
 import { record } from '../shared/mapping';
 import { pathSegment } from '../shared/path';
@@ -45,9 +46,11 @@ export const twoChatAdapter: ProviderAdapter = {
 	},
 	async listPage(api: ApiClient, query: ListQuery, ref: PageRef): Promise<Page> {
 		if (ref.kind !== 'pages') throw new Error('2Chat pages by number');
-		let path = `/open/whatsapp/messages/${pathSegment(api, query.businessNumber ?? '', 'businessNumber', READABLE)}`;
-		if (query.contactNumber) path += `/${pathSegment(api, query.contactNumber, 'contactNumber', READABLE)}`;
-		const body = await api.request({ path, qs: { page_number: ref.page } });
+		const business = pathSegment(api, query.businessNumber ?? '', 'businessNumber', READABLE);
+		const contact = query.contactNumber ? pathSegment(api, query.contactNumber, 'contactNumber', READABLE) : undefined;
+		const path = `/open/whatsapp/messages/${business}${contact ? `/${contact}` : ''}`;
+		const sent = { 'Business Number': business, 'Contact Number': contact };
+		const body = await withNumberHint('2Chat', sent, () => api.request({ path, qs: { page_number: ref.page } }));
 		const messages = record(body).messages;
 		if (!Array.isArray(messages)) throw api.badBody(body, 'no "messages" list');
 		return { items: messages };

@@ -7,12 +7,39 @@ export interface DescriptionSpec {
 	adapter: ProviderAdapter;
 	/** Parameters shown but not required, per operation (e.g. a contact that narrows a scan). */
 	optional: Partial<Record<Operation, string[]>>;
-	/** Honest notes on how each operation is done for this provider, shown in the node. */
-	notes: Partial<Record<Operation, string>>;
-	/** Hint under the date filters (e.g. the default range where the API needs one). */
+	/** Honest notes on how each operation is done for this provider, shown as a calm callout in the node. */
+	notes: Partial<Record<Operation, string | Note>>;
+	/** Added to the date filters' hints (how the provider applies them). */
 	dateHint?: string;
+	/** Hints of the parameters that are optional on some operation, saying what they add there. */
+	optionalHints?: Partial<Record<string, string>>;
+	/** Placeholders showing the shape of this provider's message id and session key. */
+	examples?: { messageId?: string; sessionKey?: string };
 	/** Provider-specific entries of the Options collection. */
 	extraOptions?: INodeProperties[];
+}
+
+/** A callout shown only when `show` matches (besides its operation), e.g. only with Return All on. */
+export interface Note {
+	text: string;
+	show?: Record<string, Array<string | boolean | number>>;
+}
+
+/** Where this package's README explains each provider (the nodes' "Docs" link opens the same place). */
+export const README = 'https://github.com/whatsapp-history/n8n-nodes-whatsapp-history#readme';
+export const readmeSection = (anchor: string) => `https://github.com/whatsapp-history/n8n-nodes-whatsapp-history#${anchor}`;
+
+/** How long each provider's media links live, for Download Media's hint. */
+const MEDIA_LINKS: Record<string, string> = {
+	DoubleTick: "DoubleTick's media links need the API key and DoubleTick does not say how long they live",
+	'2Chat': '2Chat does not say how long its media links live',
+	Chirp: "Chirp's media links expire after an hour",
+	'99digital': "99digital deletes media after 7 days (history is kept a year)",
+};
+
+export function downloadMediaHint(provider: string): string {
+	const links = MEDIA_LINKS[provider] ?? 'Provider media links expire';
+	return `${links}: turn this on to keep the files in the workflow`;
 }
 
 const OPERATIONS: Operation[] = ['getConversation', 'getMessage', 'getAll'];
@@ -27,13 +54,22 @@ function requiredIn(spec: DescriptionSpec, parameter: string): Operation[] {
 	return OPERATIONS.filter((op) => spec.adapter.required[op].includes(parameter));
 }
 
-/** A string parameter shown on `ops`, marked required on the operations that need it. */
-function perOperation(base: INodeProperties, ops: Operation[], required: Operation[]): INodeProperties[] {
+/**
+ * A string parameter shown on `ops`: marked required on the operations that need it; where it is optional its
+ * hint starts with "Optional" and says what it adds.
+ */
+function perOperation(base: INodeProperties, ops: Operation[], required: Operation[], optionalHint?: string): INodeProperties[] {
 	const need = ops.filter((op) => required.includes(op));
 	const may = ops.filter((op) => !required.includes(op));
 	const out: INodeProperties[] = [];
 	if (need.length) out.push({ ...base, required: true, displayOptions: { show: { operation: need } } });
-	if (may.length) out.push({ ...base, displayOptions: { show: { operation: may } } });
+	if (may.length) {
+		out.push({
+			...base,
+			hint: `Optional: ${optionalHint ?? 'leave empty unless you need it'}. ${base.hint ?? ''}`.trim(),
+			displayOptions: { show: { operation: may } },
+		});
+	}
 	return out;
 }
 
@@ -65,23 +101,27 @@ const operationProperty: INodeProperties = {
 	default: 'getConversation',
 };
 
+const TIMEZONE_HINT = "A date without an offset is read in the workflow's timezone; items carry UTC (…Z)";
+
+/** Received After (`startDate`) before Received Before (`endDate`): the earlier bound first, as Gmail does. */
 function dateFilters(spec: DescriptionSpec): INodeProperties[] {
+	const extra = spec.dateHint ? ` ${spec.dateHint}.` : '';
 	return [
 		{
-			displayName: 'End Date',
-			name: 'endDate',
-			type: 'dateTime',
-			default: '',
-			description: 'Only messages created at or before this moment (inclusive). Without an offset it is read in the workflow time zone.',
-			hint: spec.dateHint,
-		},
-		{
-			displayName: 'Start Date',
+			displayName: 'Received After',
 			name: 'startDate',
 			type: 'dateTime',
 			default: '',
-			description: 'Only messages created at or after this moment (inclusive). Without an offset it is read in the workflow time zone.',
-			hint: spec.dateHint,
+			description: 'Only messages created at or after this moment (inclusive, to the millisecond)',
+			hint: `From this moment on, inclusive. ${TIMEZONE_HINT}.${extra}`,
+		},
+		{
+			displayName: 'Received Before',
+			name: 'endDate',
+			type: 'dateTime',
+			default: '',
+			description: 'Only messages created at or before this moment (inclusive, to the millisecond)',
+			hint: `Up to this moment, inclusive; must not be earlier than Received After. ${TIMEZONE_HINT}.`,
 		},
 	];
 }
@@ -97,6 +137,7 @@ const directionFilter: INodeProperties = {
 	],
 	default: '',
 	description: 'Only messages in this direction',
+	hint: 'Inbound: sent by the contact to your number. Outbound: sent from your number.',
 };
 
 export const contactFilter: INodeProperties = {
@@ -106,15 +147,23 @@ export const contactFilter: INodeProperties = {
 	default: '',
 	placeholder: '+972 50-987-6543',
 	description: 'Only messages with this contact, in international format with the country code',
+	hint: "The contact's WhatsApp number with the country code, e.g. +972 50-987-6543 or 972509876543",
 };
 
+/**
+ * The Options collection. The options a user looks for come first, in alphabetical order; the transport knobs
+ * (concurrency, retries, rate, timeout) come last, labelled "Transport: …" so they read as such. n8n shows a
+ * collection's options in this order.
+ */
 export const sharedOptions: INodeProperties[] = [
 	{
 		displayName: 'Binary Property',
 		name: 'binaryPropertyName',
 		type: 'string',
 		default: 'data',
+		placeholder: 'data',
 		description: 'Name of the binary property that receives the downloaded media file',
+		hint: 'Where the file goes in each media item; later nodes (Google Drive, Write Binary File…) read it from here',
 		displayOptions: { show: { downloadMedia: [true] } },
 	},
 	{
@@ -122,8 +171,8 @@ export const sharedOptions: INodeProperties[] = [
 		name: 'downloadMedia',
 		type: 'boolean',
 		default: false,
-		description:
-			'Whether to download the files of media messages as binary data. Providers delete or expire media links (99digital after 7 days, Chirp after an hour), so this is how to keep them.',
+		description: 'Whether to download the files of media messages as binary data',
+		hint: 'Provider media links expire: turn this on to keep the files in the workflow',
 	},
 	{
 		displayName: 'Include Raw Data',
@@ -131,15 +180,7 @@ export const sharedOptions: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description: "Whether to add the provider's original message object under \"raw\"",
-	},
-	{
-		displayName: 'Max Concurrent Requests',
-		name: 'maxConcurrentRequests',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 16 },
-		default: 4,
-		description:
-			'How many page requests may be in flight at once for providers with page numbers or date windows. A rate limit reply (429) halves it for the rest of the run.',
+		hint: "Adds the provider's own object under raw, for fields the normalized item does not carry",
 	},
 	{
 		displayName: 'Max Media Size (MB)',
@@ -148,16 +189,8 @@ export const sharedOptions: INodeProperties[] = [
 		typeOptions: { minValue: 0 },
 		default: 25,
 		description: 'Larger files are not downloaded; the item gets media.error instead. 0 means no limit.',
+		hint: 'Larger files are skipped with media.error on the item; 0 = no limit',
 		displayOptions: { show: { downloadMedia: [true] } },
-	},
-	{
-		displayName: 'Max Retries',
-		name: 'maxRetries',
-		type: 'number',
-		typeOptions: { minValue: 0, maxValue: 10 },
-		default: 5,
-		description:
-			'How often a request is retried after a rate limit (429, honouring Retry-After), a server error (5xx) or a dropped connection',
 	},
 	{
 		displayName: 'Max Transcript Length',
@@ -167,6 +200,7 @@ export const sharedOptions: INodeProperties[] = [
 		default: 0,
 		description:
 			'Longest transcript in characters; the oldest lines are cut first and the first line says how many were left out. 0 means no limit.',
+		hint: 'In characters; the oldest lines are cut first. 0 = no limit.',
 		displayOptions: { show: { outputFormat: ['transcript'], '/operation': ['getConversation', 'getAll'] } },
 	},
 	{
@@ -185,47 +219,88 @@ export const sharedOptions: INodeProperties[] = [
 		default: 'messages',
 		description:
 			'How the messages are handed on. Called as an AI agent tool, the node answers with a transcript unless this is set.',
+		hint: 'Transcript: one item with readable lines, oldest first — for AI agents, summaries and CRM notes',
 		displayOptions: { show: { '/operation': ['getConversation', 'getAll'] } },
 	},
 	{
-		displayName: 'Requests Per Minute',
+		displayName: 'Transport: Max Concurrent Requests',
+		name: 'maxConcurrentRequests',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 16 },
+		default: 4,
+		description:
+			'How many page requests may be in flight at once for providers with page numbers or date windows. A rate limit reply (429) halves it for the rest of the run.',
+		hint: 'Pages in flight at once (default 4); a 429 halves it for the rest of the run',
+	},
+	{
+		displayName: 'Transport: Max Retries',
+		name: 'maxRetries',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 10 },
+		default: 5,
+		description:
+			'How often a request is retried after a rate limit (429, honouring Retry-After), a server error (5xx) or a dropped connection',
+		hint: 'Retries after 429 (honouring Retry-After), 5xx and dropped connections (default 5)',
+	},
+	{
+		displayName: 'Transport: Requests Per Minute',
 		name: 'requestsPerMinute',
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: 0,
 		description: "Cap on requests per minute. 0 uses the provider's documented limit (none where none is documented).",
+		hint: "0 = the provider's documented limit",
 	},
 	{
-		displayName: 'Timeout (Seconds)',
+		displayName: 'Transport: Timeout (Seconds)',
 		name: 'timeout',
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: 60,
 		description:
 			'Longest time one request may take from connecting to the last byte of the reply; past it the try fails and is retried like a dropped connection',
+		hint: 'Per request, connect to last byte (default 60); a timed-out try is retried',
 	},
 ];
 
-export const phoneHint = 'Any format with the country code: +972 50-123-4567, 972501234567, 00972501234567';
+/** The Options collection for one provider: Download Media says how long that provider's links live. */
+export function optionsFor(provider: string, names?: string[]): INodeProperties[] {
+	return sharedOptions
+		.filter((o) => !names || names.includes(o.name))
+		.map((o) => (o.name === 'downloadMedia' ? { ...o, hint: downloadMediaHint(provider) } : o));
+}
+
+export const phoneHint = 'Your number with the country code, in any format: +972 50-123-4567, 972501234567, 00972501234567';
+export const contactHint = "The contact's WhatsApp number with the country code, e.g. +972 50-987-6543 or 972509876543";
 
 /** The contract's parameters for one provider's action node, with its own notes and extras. */
 export function buildProperties(spec: DescriptionSpec): INodeProperties[] {
 	const { adapter } = spec;
 	const scanning = !adapter.fetchMessage;
-	const notes: INodeProperties[] = OPERATIONS.filter((op) => spec.notes[op]).map((op) => ({
-		displayName: spec.notes[op] as string,
-		name: `notice_${op}`,
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { operation: [op] } },
-	}));
+	const optionalHints = spec.optionalHints ?? {};
+	const notes: INodeProperties[] = OPERATIONS.filter((op) => spec.notes[op]).map((op) => {
+		const note = spec.notes[op] as string | Note;
+		const { text, show } = typeof note === 'string' ? { text: note, show: undefined } : note;
+		return {
+			displayName: text,
+			name: `notice_${op}`,
+			type: 'callout',
+			default: '',
+			displayOptions: { show: { operation: [op], ...(show ?? {}) } },
+		};
+	});
+	const contactRequiredForGetAll = adapter.required.getAll.includes('filters.contactNumber');
 	const getAllFilters: INodeProperties[] = [
-		...(adapter.required.getAll.includes('filters.contactNumber')
-			? [{ ...contactFilter, description: `${contactFilter.description}. Required: ${adapter.displayName} lists history one contact at a time.` }]
-			: [contactFilter]),
+		contactRequiredForGetAll
+			? {
+					...contactFilter,
+					description: `${contactFilter.description}. Required: ${adapter.displayName} lists history one contact at a time.`,
+					hint: `Required: ${adapter.displayName} lists history one contact at a time. ${contactHint}.`,
+				}
+			: { ...contactFilter, hint: `Optional: only this contact's messages. ${contactHint}.` },
 		directionFilter,
 		...dateFilters(spec),
-	].sort((a, b) => a.displayName.localeCompare(b.displayName));
+	];
 
 	return [
 		operationProperty,
@@ -242,6 +317,7 @@ export function buildProperties(spec: DescriptionSpec): INodeProperties[] {
 			},
 			opsWith(spec, 'businessNumber'),
 			requiredIn(spec, 'businessNumber'),
+			optionalHints.businessNumber,
 		),
 		...perOperation(
 			{
@@ -251,10 +327,11 @@ export function buildProperties(spec: DescriptionSpec): INodeProperties[] {
 				default: '',
 				placeholder: '+972 50-987-6543',
 				description: 'The other party of the conversation',
-				hint: phoneHint,
+				hint: contactHint,
 			},
 			opsWith(spec, 'contactNumber'),
 			requiredIn(spec, 'contactNumber'),
+			optionalHints.contactNumber,
 		),
 		{
 			displayName: 'Message ID',
@@ -262,7 +339,9 @@ export function buildProperties(spec: DescriptionSpec): INodeProperties[] {
 			type: 'string',
 			required: true,
 			default: '',
-			description: 'The provider\'s message ID (the "ID" field of the items this node outputs)',
+			placeholder: spec.examples?.messageId ?? '',
+			description: "The provider's message ID, as in the items this node outputs",
+			hint: 'The id of an item from Get Conversation or Get Many (drag it in from the input, or paste it)',
 			displayOptions: { show: { operation: ['getMessage'] } },
 		},
 		...perOperation(
@@ -271,10 +350,13 @@ export function buildProperties(spec: DescriptionSpec): INodeProperties[] {
 				name: 'sessionKey',
 				type: 'string',
 				default: '',
+				placeholder: spec.examples?.sessionKey ?? '',
 				description: 'The conversation the message belongs to (the "conversationId" field of the items this node outputs)',
+				hint: `The conversationId of the same item (${adapter.displayName}'s session key)`,
 			},
 			opsWith(spec, 'sessionKey'),
 			requiredIn(spec, 'sessionKey'),
+			optionalHints.sessionKey,
 		),
 		{
 			displayName: 'Return All',
@@ -282,6 +364,7 @@ export function buildProperties(spec: DescriptionSpec): INodeProperties[] {
 			type: 'boolean',
 			default: false,
 			description: 'Whether to return all results or only up to a given limit',
+			hint: 'On: follows pagination to the last page. Off: stops after Limit messages.',
 			displayOptions: { show: { operation: ['getConversation', 'getAll'] } },
 		},
 		{
@@ -291,6 +374,7 @@ export function buildProperties(spec: DescriptionSpec): INodeProperties[] {
 			typeOptions: { minValue: 1 },
 			default: 50,
 			description: 'Max number of results to return',
+			hint: 'The newest messages first; only the pages needed for them are read',
 			displayOptions: { show: { operation: ['getConversation', 'getAll'], returnAll: [false] } },
 		},
 		{
@@ -300,7 +384,7 @@ export function buildProperties(spec: DescriptionSpec): INodeProperties[] {
 			placeholder: 'Add Filter',
 			default: {},
 			displayOptions: { show: { operation: ['getConversation'] } },
-			options: [directionFilter, ...dateFilters(spec)].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+			options: [directionFilter, ...dateFilters(spec)],
 		},
 		{
 			displayName: 'Filters',
@@ -308,6 +392,9 @@ export function buildProperties(spec: DescriptionSpec): INodeProperties[] {
 			type: 'collection',
 			placeholder: 'Add Filter',
 			default: {},
+			...(contactRequiredForGetAll
+				? { description: `Contact Number is required here: ${adapter.displayName} lists history one contact at a time` }
+				: {}),
 			displayOptions: { show: { operation: ['getAll'] } },
 			options: getAllFilters,
 		},
@@ -331,7 +418,7 @@ export function buildProperties(spec: DescriptionSpec): INodeProperties[] {
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
-			options: [...sharedOptions, ...(spec.extraOptions ?? [])].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+			options: [...optionsFor(adapter.displayName), ...(spec.extraOptions ?? [])],
 		},
 	];
 }

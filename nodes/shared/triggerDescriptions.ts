@@ -1,13 +1,19 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { contactFilter, phoneHint, sharedOptions } from './descriptions';
+import { contactFilter, contactHint, optionsFor, phoneHint } from './descriptions';
 import type { ProviderAdapter } from './provider';
 
 const TRIGGER_OPTIONS = ['binaryPropertyName', 'downloadMedia', 'includeRaw', 'maxMediaSize'];
 
-/** The contract's trigger parameters: businessNumber, event, contactNumbers (DoubleTick), filters, options. */
-export function buildTriggerProperties(adapter: ProviderAdapter, watchesContacts = false): INodeProperties[] {
+/**
+ * The contract's trigger parameters: businessNumber, event, contactNumbers (DoubleTick), filters, options.
+ * `cost`: a calm callout at the top saying what each poll costs, where it costs something.
+ */
+export function buildTriggerProperties(adapter: ProviderAdapter, watchesContacts = false, cost?: string): INodeProperties[] {
 	const properties: INodeProperties[] = [];
+	if (cost) {
+		properties.push({ displayName: cost, name: 'notice_cost', type: 'callout', default: '' });
+	}
 	if (adapter.required.getAll.includes('businessNumber')) {
 		properties.push({
 			displayName: 'Business Number',
@@ -29,6 +35,7 @@ export function buildTriggerProperties(adapter: ProviderAdapter, watchesContacts
 			default: '',
 			placeholder: '+972 50-987-6543, +1 555 010 2030',
 			description: `Comma-separated contacts to watch: ${adapter.displayName} lists history one contact at a time, so the trigger polls each of them and keeps a starting point per contact`,
+			hint: `Comma-separated, each with the country code. Every poll reads each of them (one ${adapter.displayName} request per contact).`,
 		});
 	}
 	properties.push(
@@ -43,6 +50,7 @@ export function buildTriggerProperties(adapter: ProviderAdapter, watchesContacts
 			],
 			default: 'inbound',
 			description: 'Which new messages start the workflow',
+			hint: 'Inbound: messages your contacts send you. Outbound: messages sent from your number.',
 		},
 		{
 			displayName: 'Filters',
@@ -55,8 +63,9 @@ export function buildTriggerProperties(adapter: ProviderAdapter, watchesContacts
 					? {
 							...contactFilter,
 							description: 'Only messages with this contact; it must be one of the Contact Numbers (it narrows that list, it does not replace it)',
+							hint: `Optional: one of the Contact Numbers above. ${contactHint}.`,
 						}
-					: contactFilter,
+					: { ...contactFilter, hint: `Optional: only this contact's messages start the workflow. ${contactHint}.` },
 			],
 		},
 		{
@@ -65,7 +74,7 @@ export function buildTriggerProperties(adapter: ProviderAdapter, watchesContacts
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
-			options: sharedOptions.filter((o) => TRIGGER_OPTIONS.includes(o.name)),
+			options: optionsFor(adapter.displayName, TRIGGER_OPTIONS),
 		},
 	);
 	return properties;

@@ -2,18 +2,21 @@
 // Real-browser editor test: the built package inside a real n8n (test/e2e/harness.js), driven through n8n's own
 // editor UI with playwright-core + the system chromium, against the local provider simulators.
 //
-// For each provider (DoubleTick, 2Chat, Chirp, 99digital), in a fresh workflow:
-//   1. node panel: search the node by name, open it, add its "Get the conversation with a contact" action
-//      (n8n 2.x then adds a Manual Trigger by itself: checked);
+// For each provider (DoubleTick, 2Chat, Chirp, 99digital), in a fresh workflow, with exactly the values of the
+// README's "Try it" section (the demo data of test/simulators/demo.js):
+//   1. node panel: search the node by name, open it (its description is the node's own), add its
+//      "Get the conversation with a contact" action (n8n 2.x then adds a Manual Trigger by itself: checked);
 //   2. parameters: pick Get Conversation / Get Message / Get Many and check each operation's parameters appear
 //      (and the other operations' do not);
 //   3. credential: "Create new credential" from the node, save it with a wrong key -> the credential's own failure
 //      message is shown; then with the right key -> "Connection tested successfully";
-//   4. execution: fill Business / Contact Number, "Execute step", check the output panel (item count, provider,
-//      normalized fields) and that the simulator served the requests.
-// Screenshots: docs/screenshots/<provider>-{node-panel,parameters,credential-error,credential-ok,output}.png
+//   4. Get Conversation, Get Message and Get Many, each executed from the node with the README's values;
+//   5. one bad input (a contact number without its country code): the error names the parameter;
+//   6. the provider's trigger in a saved workflow: "Fetch Test Event" shows the newest message.
+// Screenshots of each step: docs/screenshots/<provider>-<step>.png with UPDATE_SCREENSHOTS=1 (that is how the
+// README's are made), else in the OS temp dir, so a test run changes no tracked file.
 //
-// Run: cd /work/main && npm run build && npx jest --config jest.e2e.config.js test/browser
+// Run: npm run build && npx jest --config jest.e2e.config.js test/browser
 // Needs chromium (CHROMIUM_PATH, default /usr/bin/chromium; Debian: apt-get install -y chromium) and
 // playwright-core; without them the suite is skipped with a warning saying why. Selectors are n8n 2.8.4's.
 // On a failure the page is saved as a screenshot in the OS temp dir (path in the error message).
@@ -22,19 +25,21 @@ const os = require('os');
 const path = require('path');
 
 const PKG = path.resolve(__dirname, '../..');
-const SHOTS = path.join(PKG, 'docs', 'screenshots');
+const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.join(PKG, 'docs', 'screenshots') : path.join(os.tmpdir(), 'whatsapp-history-screenshots');
 const CHROME = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const KEY = 'sk_admin_browser-e2e-key-0123456789';
 const WRONG_KEY = 'wrong-key-browser-e2e';
-const BUSINESS_INPUT = '+972 50-123-4567';
 const STEP_MS = 30000; // generous per-step timeout: waits end as soon as the element is there
 
-const PROVIDERS = [
-	{ sim: 'doubletick', file: 'doubletick', provider: 'doubletick', node: 'DoubleTick', type: 'doubleTick', cred: 'DoubleTick API', error: 'DoubleTick rejected the API key' },
-	{ sim: 'twochat', file: '2chat', provider: '2chat', node: '2Chat', type: 'twoChat', cred: '2Chat API', error: '2Chat rejected the API key' },
-	{ sim: 'chirp', file: 'chirp', provider: 'chirp', node: 'Chirp', type: 'chirp', cred: 'Chirp API', error: 'Chirp rejected the API key (use an admin key, sk_admin_…)' },
-	{ sim: 'ninetyninedigital', file: '99digital', provider: '99digital', node: '99digital', type: 'ninetyNineDigital', cred: '99digital API', error: '99digital rejected the API key' },
+const ALL_PROVIDERS = [
+	{ sim: 'doubletick', file: 'doubletick', provider: 'doubletick', node: 'DoubleTick', type: 'doubleTick', cred: 'DoubleTick API', credType: 'doubleTickApi', error: 'DoubleTick rejected the API key' },
+	{ sim: 'twochat', file: '2chat', provider: '2chat', node: '2Chat', type: 'twoChat', cred: '2Chat API', credType: 'twoChatApi', error: '2Chat rejected the API key' },
+	{ sim: 'chirp', file: 'chirp', provider: 'chirp', node: 'Chirp', type: 'chirp', cred: 'Chirp API', credType: 'chirpApi', error: 'Chirp rejected the API key (use an admin key, sk_admin_…)' },
+	{ sim: 'ninetyninedigital', file: '99digital', provider: '99digital', node: '99digital', type: 'ninetyNineDigital', cred: '99digital API', credType: 'ninetyNineDigitalApi', error: '99digital rejected the API key' },
 ];
+
+// BROWSER_PROVIDERS=2chat,chirp runs only those (by file name), e.g. while changing one provider.
+const PROVIDERS = ALL_PROVIDERS.filter((p) => !process.env.BROWSER_PROVIDERS || process.env.BROWSER_PROVIDERS.split(',').includes(p.file));
 
 // Parameters each operation must show (and must not show), per provider — from the providers' APIs:
 // DoubleTick reads one conversation at a time, 2Chat reads a message by session key + id, Chirp by id only,
@@ -71,7 +76,7 @@ if (skipReason) {
 function suite() {
 	const { startN8n, n8nBin } = require('../e2e/harness');
 	const { startSimulator } = require('../simulators');
-	const { BUSINESS, CONTACTS, seed } = require('../helpers/providers');
+	const { seedDemo } = require('../simulators/demo');
 
 	let n8n;
 	let browser;
@@ -85,7 +90,7 @@ function suite() {
 		fs.mkdirSync(SHOTS, { recursive: true });
 		for (const p of PROVIDERS) {
 			sims[p.sim] = await startSimulator(p.sim, { apiKey: KEY });
-			seeded[p.sim] = seed(sims[p.sim], p.sim, 30);
+			seeded[p.sim] = seedDemo(sims[p.sim], p.sim); // the README's "Try it" values
 		}
 		const [n8nInstance, br] = await Promise.all([
 			startN8n({ pkgDir: PKG, bin: n8nBin() }),
@@ -191,6 +196,8 @@ function suite() {
 					// The node's page in the panel: its triggers and its three actions.
 					const actions = page.locator('[data-test-id="node-creator"] [data-test-id="node-creator-category-item"]', { hasText: 'Actions' });
 					await actions.waitFor();
+					// n8n shows the trigger's description for the pair: it reads as the action node's first.
+					await page.locator('[data-test-id="node-creator"]').getByText(`Read WhatsApp message history from ${p.node}`).first().waitFor();
 					const conversation = page.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]', { hasText: 'Get the conversation with a contact' });
 					if (!(await conversation.isVisible())) await actions.click();
 					for (const action of ['Get the conversation with a contact', 'Get many messages', 'Get a message']) {
@@ -254,41 +261,136 @@ function suite() {
 					);
 				});
 
-				// 4. Get Conversation with the simulator's first contact, executed from the node.
-				const contact = CONTACTS[0];
-				const expected = seeded[p.sim].filter((m) => m.contact === contact);
-				await step(page, p, 'fill Get Conversation', async () => {
-					await pickOperation(page, 'Get Conversation');
-					await param(page, 'businessNumber').locator('input').fill(BUSINESS_INPUT);
-					await param(page, 'contactNumber').locator('input').fill(contact);
-					await param(page, 'contactNumber').locator('input').blur();
-					await shot(page, p, 'parameters');
-				});
-				await step(page, p, 'execute and read the output', async () => {
+				// 4. The three operations with the README's "Try it" values, each executed from the node.
+				const demo = seeded[p.sim];
+				const [contact] = demo.contacts.map((c) => c.number);
+				const output = page.locator('[data-test-id="output-panel"]');
+				const fill = async (name, value) => {
+					const input = param(page, name).locator('input').first();
+					await input.fill(value);
+					await input.blur();
+				};
+				/** Executes the node and waits for the output panel to show `count` items; returns the output as text. */
+				const execute = async (count) => {
 					sim.clearRequests();
 					await page.locator('[data-test-id="node-execute-button"]').click();
-					const output = page.locator('[data-test-id="output-panel"]');
+					const counter = output.locator('[data-test-id="ndv-items-count"]');
 					try {
 						await output.locator('[data-test-id="node-run-status-success"]').waitFor({ timeout: 60000 });
+						await page.waitForFunction(
+							(want) => document.querySelector('[data-test-id="output-panel"] [data-test-id="ndv-items-count"]')?.textContent.trim() === want,
+							count,
+							{ timeout: 60000 },
+						);
 					} catch (err) {
-						throw new Error(`no successful run in the output panel: ${(await output.innerText().catch(() => '')).slice(0, 1500)}`);
+						throw new Error(`no run with ${count} in the output panel: ${(await output.innerText().catch(() => '')).slice(0, 1500)}`);
 					}
-					const count = output.locator('[data-test-id="ndv-items-count"]');
-					await count.waitFor();
-					expect((await count.innerText()).trim()).toBe(`${expected.length} items`);
-					await output.locator('[data-test-id="radio-button-json"]').click();
-					const json = output.locator('[data-test-id="ndv-data-container"]');
-					await json.getByText(`"${expected[0].id}"`).first().waitFor();
-					const text = (await json.innerText()).replace(/\s+/g, ' ');
+					await counter.waitFor();
+					const json = output.locator('[data-test-id="radio-button-json"]');
+					if (await json.isVisible()) await json.click();
+					await page.waitForFunction(
+						() => /"provider"/.test(document.querySelector('[data-test-id="output-panel"] [data-test-id="ndv-data-container"]')?.innerText || ''),
+						null,
+						{ timeout: STEP_MS },
+					);
+					const text = (await output.locator('[data-test-id="ndv-data-container"]').innerText()).replace(/\s+/g, ' ');
 					expect(text).toContain(`"provider": "${p.provider}"`);
-					expect(text).toContain(`"contactNumber": "${contact}"`);
-					expect(text).toContain(`"businessNumber": "${BUSINESS}"`);
-					expect(text).toMatch(/"direction": "(inbound|outbound)"/);
 					expect(text).toMatch(/"timestamp": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"/);
-					await shot(page, p, 'output');
-					// The run really went to the simulator, with the right key, without errors.
+					// The run really went to the local server, with the right key, without errors.
 					expect(sim.requests.length).toBeGreaterThan(0);
 					expect(sim.requests.filter((r) => r.status >= 400)).toEqual([]);
+					return text;
+				};
+				await step(page, p, 'Get Conversation with the Try-it values', async () => {
+					await pickOperation(page, 'Get Conversation');
+					if (p.sim !== 'chirp') await fill('businessNumber', demo.business);
+					await fill('contactNumber', contact);
+					await shot(page, p, 'parameters');
+					const text = await execute('50 items');
+					expect(text).toContain(`"contactNumber": "${contact}"`);
+					expect(text).toContain(`"businessNumber": "${demo.business}"`);
+					expect(text).toMatch(/"direction": "(inbound|outbound)"/);
+					await shot(page, p, 'output');
+				});
+				await step(page, p, 'Get Message with the Try-it values', async () => {
+					await pickOperation(page, 'Get Message');
+					await fill('messageId', demo.messageId);
+					if (p.sim === 'twochat') await fill('sessionKey', demo.sessionKey);
+					if (p.sim === 'doubletick') await fill('contactNumber', contact);
+					if (p.sim === 'doubletick' || p.sim === 'ninetyninedigital') await fill('businessNumber', demo.business);
+					const text = await execute('1 item');
+					expect(text).toContain(`"id": "${demo.messageId}"`);
+					expect(text).toContain('Hi! Is order #1042 on its way?');
+					await shot(page, p, 'get-message');
+				});
+				await step(page, p, 'Get Many with the Try-it values', async () => {
+					await pickOperation(page, 'Get Many');
+					if (p.sim !== 'chirp') await fill('businessNumber', demo.business);
+					if (p.sim === 'doubletick') {
+						// DoubleTick lists one contact at a time: Filters → Contact Number (the callout says so).
+						await page.locator('[data-test-id="node-parameters"]').getByText('Filters → Contact Number', { exact: false }).first().waitFor();
+						const params = page.locator('[data-test-id="node-parameters"]');
+						await params.locator('input[placeholder="Add Filter"]').or(params.getByText('Add Filter', { exact: true })).first().click();
+						await page.locator('.el-select-dropdown__item:visible, [role="option"]:visible, [role="menuitem"]:visible').filter({ hasText: /^\s*Contact Number\s*$/ }).first().click();
+						await param(page, 'contactNumber').first().waitFor();
+						await fill('contactNumber', contact);
+					}
+					await execute('50 items');
+					await shot(page, p, 'get-many');
+				});
+
+				// 5. One bad input: a contact number without its country code stops the node before any request.
+				await step(page, p, 'bad input: contact number without country code', async () => {
+					await pickOperation(page, 'Get Conversation');
+					await fill('contactNumber', '050-222-2222');
+					sim.clearRequests();
+					await page.locator('[data-test-id="node-execute-button"]').click();
+					await output.getByText(/Invalid phone number in "Contact Number"/).first().waitFor({ timeout: 60000 });
+					expect(sim.requests).toEqual([]);
+					await shot(page, p, 'bad-input');
+				});
+
+				// 6. The provider's trigger, saved with a credential for the local server: "Fetch Test Event".
+				await step(page, p, 'trigger: Fetch Test Event', async () => {
+					const cred = await n8n.createCredential({ name: `${p.node} trigger (browser test)`, type: p.credType, data: { apiKey: KEY, baseUrl: sim.url } });
+					const type = `n8n-nodes-whatsapp-history.${p.type}Trigger`;
+					const parameters = { event: 'any', pollTimes: { item: [{ mode: 'everyMinute' }] } };
+					if (p.sim !== 'chirp') parameters.businessNumber = demo.business;
+					if (p.sim === 'doubletick') parameters.contactNumbers = contact;
+					const wf = await n8n.createWorkflow({
+						name: `${p.node} trigger (browser test)`,
+						nodes: [{ id: 'b9f8f0a0-0000-4000-8000-000000000001', name: `${p.node} Trigger`, type, typeVersion: 1, position: [0, 0], parameters, credentials: { [p.credType]: { id: cred.id, name: cred.name } } }],
+					});
+					await page.goto(`/workflow/${wf.id}`);
+					const node = page.locator(`[data-test-id="canvas-node"][data-node-type="${type}"]`);
+					await node.waitFor();
+					await node.dblclick();
+					await page.locator('[data-test-id="ndv"]').waitFor();
+					const button = page.locator('[data-test-id="node-execute-button"]');
+					expect(await button.innerText()).toMatch(/Fetch Test Event/i);
+					if (p.sim === 'twochat') await page.locator('[data-test-id="node-parameters"]').getByText('paid 2Chat call').first().waitFor();
+					sim.clearRequests();
+					await button.click();
+					const panel = page.locator('[data-test-id="output-panel"]');
+					try {
+						await page.waitForFunction(
+							() => document.querySelector('[data-test-id="output-panel"] [data-test-id="ndv-items-count"]')?.textContent.trim() === '1 item',
+							null,
+							{ timeout: 60000 },
+						);
+					} catch (err) {
+						throw new Error(`no test event in the output panel: ${(await panel.innerText().catch(() => '')).slice(0, 1500)}`);
+					}
+					const json = panel.locator('[data-test-id="radio-button-json"]');
+					if (await json.isVisible()) await json.click();
+					await page.waitForFunction(
+						() => /"provider"/.test(document.querySelector('[data-test-id="output-panel"] [data-test-id="ndv-data-container"]')?.innerText || ''),
+						null,
+						{ timeout: STEP_MS },
+					);
+					expect((await panel.locator('[data-test-id="ndv-data-container"]').innerText()).replace(/\s+/g, ' ')).toContain(`"provider": "${p.provider}"`);
+					expect(sim.requests.filter((r) => r.status >= 400)).toEqual([]);
+					await shot(page, p, 'trigger-test-event');
 				});
 				if (pageErrors.length) lap(`${p.node}: page errors (not failing the test): ${pageErrors.join(' | ').slice(0, 500)}`);
 				expect(pageErrors.filter((m) => /whatsapp|doubletick|2chat|chirp|99digital/i.test(m))).toEqual([]);

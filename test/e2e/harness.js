@@ -539,7 +539,8 @@ function nodeError(execution, nodeName) {
 
 /**
  * Starts `n8n start` on free 127.0.0.1 ports with pkgDir loaded as community package, sets up the owner and logs in.
- * opts: { pkgDir, bin = n8nBin(), env = {}, queue = false, readyTimeoutMs = 120000, owner, pkgMode (see createUserFolder) }
+ * opts: { pkgDir, bin = n8nBin(), env = {}, queue = false, readyTimeoutMs = 120000, owner, pkgMode (see createUserFolder),
+ *         port (used when free, else a free one) }
  * queue: true (starts redis-server from PATH on a free port) or { redisHost, redisPort } runs EXECUTIONS_MODE=queue
  * with one `n8n worker`; manual executions are offloaded to it.
  */
@@ -547,7 +548,7 @@ async function startN8n(opts = {}) {
   const info = n8nInstall(opts.bin || n8nBin());
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(info, opts);
+      return await startOnce(info, attempt === 1 ? opts : { ...opts, port: undefined });
     } catch (err) {
       // another process may grab a port between freePort() and n8n binding it: retry with fresh ports
       if (attempt >= 3 || !/EADDRINUSE|already in use/i.test(err.message)) throw err;
@@ -569,7 +570,7 @@ async function startOnce(info, opts) {
     for (const c of children.slice().reverse()) await terminate(c);
   };
   try {
-    const port = await freePort();
+    const port = opts.port || (await freePort()); // opts.port: wanted port (scripts/start.js asks for 5678 when free)
     const base = `http://127.0.0.1:${port}`;
     const env = n8nEnv({ userFolder, port, brokerPort: await freePort(), extra: extraEnv });
 

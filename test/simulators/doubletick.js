@@ -34,7 +34,9 @@ function makeMessage(f, sim) {
   const messageType = f.type === 'voice' ? 'audio' : f.type === 'system' ? 'text' : f.type;
   const message = isMediaType(f.type)
     ? { messageType, url: f.mediaUrl, caption: f.text ?? null, mimeType: f.mimeType ?? null, fileName: f.fileName ?? null }
-    : { text: f.text ?? '', messageType };
+    : f.type === 'location'
+      ? { messageType, latitude: f.latitude ?? null, longitude: f.longitude ?? null, name: f.locationName ?? null, address: f.locationAddress ?? null }
+      : { text: f.text ?? '', messageType };
   const st = inbound ? null : f.status;
   const rank = { queued: 0, sent: 1, delivered: 2, read: 3 }[st] ?? -1;
   const raw = {
@@ -51,7 +53,7 @@ function makeMessage(f, sim) {
     unreadCount: inbound ? 1 : 0,
     noResponseCount: 0,
     isFromAd: false,
-    messageMetadata: { status: st ? STATUS[st] || String(st).toUpperCase() : null },
+    messageMetadata: { status: st ? STATUS[st] || String(st).toUpperCase() : null, ...(st === 'failed' && f.error ? { error: f.error } : {}) },
     linkAnalytics: null,
     senderUser: inbound
       ? { id: null, name: f.senderName, imageUrl: '', phoneNumber: null }

@@ -22,11 +22,15 @@ const channelUuid = (business) => 'WPN' + uuidFrom('2chat-channel|' + digits(bus
 const sessionKey = (business, contact) => `WW-${channelUuid(business)}-${digits(contact)}@c.us`;
 const MEDIA_TYPE = { voice: 'ptt', sticker: 'sticker' };
 
+const ACK = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 0, received: 3 };
+
 function makeMessage(f, sim) {
   const inbound = f.direction === 'inbound';
   const message = isMediaType(f.type)
-    ? { media: { url: f.mediaUrl, type: MEDIA_TYPE[f.type] || f.type, mime_type: f.mimeType } }
-    : { text: f.text ?? '' };
+    ? { media: { url: f.mediaUrl, type: MEDIA_TYPE[f.type] || f.type, mime_type: f.mimeType, ...(f.caption ? { caption: f.caption } : {}) } }
+    : f.type === 'location'
+      ? { location: { latitude: f.latitude ?? null, longitude: f.longitude ?? null, name: f.locationName ?? null, address: f.locationAddress ?? null } }
+      : { text: f.text ?? '' };
   const raw = {
     uuid: f.id,
     timestamp: f.timestamp / 1000,
@@ -36,13 +40,19 @@ function makeMessage(f, sim) {
     channel_phone_number: plus(f.business),
     sent_by: inbound ? 'user' : f.sentBy || (f.n % 4 === 0 ? 'api' : 'agent'),
   };
+  // Outbound list items carry their WhatsApp ack like the single read (0 queued … 3 read), and the contact's
+  // saved name where there is one, so every field of the item shows in the list too.
+  if (!inbound) raw.wa_msg_ack = ACK[f.status] ?? 2;
+  if (f.contactName) {
+    const [first, ...rest] = String(f.contactName).split(' ');
+    raw.contact = { first_name: first, last_name: rest.join(' ') || null };
+  }
   const extra = { status: f.status };
   Object.defineProperty(raw, EXTRA, { value: extra, enumerable: false });
   sim.state.extraById.set(f.id, extra);
   return raw;
 }
 
-const ACK = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 0, received: 3 };
 function single(raw, sim) {
   const extra = raw[EXTRA] || sim.state.extraById.get(raw.uuid) || {};
   const inbound = raw.sent_by === 'user';

@@ -20,7 +20,7 @@ function conversation(sim) {
 	return [
 		{ timestamp: min(0), direction: 'inbound', text: 'שלום, אני צריך עזרה עם ההזמנה 🙏', contactName: 'Dana Levi' },
 		{ timestamp: min(1), direction: 'outbound', text: 'Hi Dana!\nSure, what is the order number?', senderName: 'Avi' },
-		{ timestamp: min(2), direction: 'inbound', type: 'image', text: 'Here is the receipt 🧾', fileName: 'receipt.png', contactName: 'Dana Levi' },
+		{ timestamp: min(2), direction: 'inbound', type: 'image', text: 'Here is the receipt 🧾', caption: 'Here is the receipt 🧾', fileName: 'receipt.png', contactName: 'Dana Levi' },
 		{ timestamp: min(3), direction: 'inbound', type: 'document', text: null, fileName: 'invoice.pdf', contactName: 'Dana Levi' },
 		{ timestamp: min(4), direction: 'outbound', text: 'Thanks, checking now', senderName: 'Avi', status: 'failed', error: 'Re-engagement message window expired' },
 		{ timestamp: min(5), direction: 'inbound', type: 'text', text: '', contactName: 'Dana Levi' },
@@ -30,8 +30,8 @@ function conversation(sim) {
 }
 
 // What each provider's server sends for that conversation, as a transcript (UTC). The differences are the
-// providers': DoubleTick names the agent (senderUser) but not the contact; Chirp names the contact; 2Chat's list
-// carries no caption, failure or location; 99digital's history has no caption or file name.
+// providers': DoubleTick names the agent (senderUser) but not the contact; Chirp and 2Chat name the contact; 2Chat's
+// list carries no file name or failure; 99digital's history has no caption or file name.
 const D = 'שלום, אני צריך עזרה עם ההזמנה 🙏';
 const EXACT = {
 	doubletick: [
@@ -40,19 +40,19 @@ const EXACT = {
 		'    Sure, what is the order number?',
 		'2024-04-02 06:02 +972502222222: [image: receipt.png] Here is the receipt 🧾',
 		'2024-04-02 06:03 +972502222222: [document: invoice.pdf]',
-		'2024-04-02 06:04 Avi: Thanks, checking now (not delivered)',
+		'2024-04-02 06:04 Avi: Thanks, checking now (not delivered: Re-engagement message window expired)',
 		'2024-04-02 06:05 +972502222222: [no text]',
-		'2024-04-02 06:06 +972502222222: [location]',
+		'2024-04-02 06:06 +972502222222: [location: 32.0853, 34.7818]',
 	].join('\n'),
 	twochat: [
-		`2024-04-02 06:00 +972502222222: ${D}`,
+		`2024-04-02 06:00 Dana Levi: ${D}`,
 		'2024-04-02 06:01 Business: Hi Dana!',
 		'    Sure, what is the order number?',
-		'2024-04-02 06:02 +972502222222: [image]',
-		'2024-04-02 06:03 +972502222222: [document]',
+		'2024-04-02 06:02 Dana Levi: [image] Here is the receipt 🧾',
+		'2024-04-02 06:03 Dana Levi: [document]',
 		'2024-04-02 06:04 Business: Thanks, checking now',
-		'2024-04-02 06:05 +972502222222: [no text]',
-		'2024-04-02 06:06 +972502222222: [no text]',
+		'2024-04-02 06:05 Dana Levi: [no text]',
+		'2024-04-02 06:06 Dana Levi: [location: 32.0853, 34.7818]',
 	].join('\n'),
 	chirp: [
 		`2024-04-02 06:00 Dana Levi: ${D}`,
@@ -121,7 +121,7 @@ describe.each(Object.keys(providers))('%s', (name) => {
 	test('exact lines: Hebrew and emoji kept, media notes with and without caption, location, failed outbound, no text, line breaks indented', async () => {
 		const t = (await run({ options: { outputFormat: 'transcript' } }))[0].json;
 		expect(t.transcript).toBe(EXACT[name]);
-		expect(t.contactName).toBe(name === 'chirp' ? 'Dana Levi' : null);
+		expect(t.contactName).toBe(name === 'chirp' || name === 'twochat' ? 'Dana Levi' : null);
 	});
 
 	test('Limit = the newest N, shown oldest first', async () => {
@@ -154,7 +154,7 @@ describe.each(Object.keys(providers))('%s', (name) => {
 		expect(t.messageCount).toBe(8);
 		const lines = t.transcript.split('\n').filter((l) => !l.startsWith('    '));
 		expect(lines).toHaveLength(8);
-		const contact = name === 'chirp' ? `Dana Levi (${CONTACT})` : CONTACT;
+		const contact = name === 'chirp' || name === 'twochat' ? `Dana Levi (${CONTACT})` : CONTACT;
 		expect(lines[0]).toBe(`2024-04-02 06:00 ${contact}: ${D}`);
 		expect(lines[1]).toMatch(new RegExp(`^2024-04-02 06:01 (Avi|Business) to ${contact.replace(/[()+]/g, '\\$&')}: Hi Dana!$`));
 		expect(lines[7]).toMatch(new RegExp(`^2024-04-02 06:07 (Avi|Business) to \\${OTHER}: Shipped today 🚚$`));
