@@ -1,5 +1,6 @@
 import { isoFromProviderTime } from '../shared/dates';
 import { MEDIA_TYPES, contactFromNumbers, directionFromNumbers, media, messageType, num, record, str } from '../shared/mapping';
+import { fileType } from '../shared/fileType';
 import { normalizeProviderNumber } from '../shared/phone';
 import type { Direction, ListQuery, MessageLocation, NormalizedMessage } from '../shared/types';
 
@@ -26,7 +27,8 @@ export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 	const inbound = direction === 'inbound';
 	const business = (inbound ? to : direction === 'outbound' ? from : null) ?? query.businessNumber ?? null;
 	const body = str(raw.message);
-	const type = str(raw.type) ? messageType(raw.type) : body ? 'text' : 'unknown';
+	// `file` is any outbound file: its link's extension or MIME type tells an image from a document.
+	const type = str(raw.type) ? (String(raw.type) === 'file' ? fileType(body ?? '') : messageType(raw.type)) : body ? 'text' : 'unknown';
 	const isMedia = MEDIA_TYPES.has(type);
 	const reason = str(raw.reason);
 	const state = num(raw.state);

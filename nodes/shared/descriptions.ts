@@ -248,7 +248,7 @@ export const sharedOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: 0,
-		description: "Cap on requests per minute. 0 uses the provider's documented limit (none where none is documented).",
+		description: "Cap on requests per minute for the whole execution (all input items share it). 0 uses the provider's documented limit (none where none is documented; 2Chat reads your plan's limit).",
 		hint: "0 = the provider's documented limit",
 	},
 	{

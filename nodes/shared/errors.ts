@@ -59,8 +59,8 @@ const LABELS: Record<string, string> = {
 	sessionKey: 'Session Key',
 	limit: 'Limit',
 	'filters.contactNumber': 'Filters → Contact Number',
-	'filters.startDate': 'Filters → Start Date',
-	'filters.endDate': 'Filters → End Date',
+	'filters.startDate': 'Filters → Received After',
+	'filters.endDate': 'Filters → Received Before',
 	'filters.direction': 'Filters → Direction',
 };
 
