@@ -103,6 +103,8 @@ const MAX_CONTACTS = 50;
 const CATCH_UP_MAX_PAGES = 50;
 /** A delivery after this much silence reads the history since the cursor: a lost delivery shows up there. */
 export const GAP_CHECK_MS = 15 * 60_000;
+/** Catch-up reads this much before the cursor: providers keep whole seconds, and clocks differ (ids dedupe the overlap). */
+const CLOCK_SKEW_MS = 5_000;
 
 type Context = IHookFunctions | IWebhookFunctions;
 
@@ -212,8 +214,10 @@ export async function create(this: IHookFunctions, wa: WebhookAdapter): Promise<
 	if (!result.previous) delete s[slot]?.previous;
 	if (slot === 'live') {
 		// First activation: messages from now on. Later ones (re-registration): catch up from where we stopped.
-		if (!s.cursor) s.cursor = new Date().toISOString();
-		else s.resume = true;
+		if (!s.cursor) {
+			s.cursor = new Date().toISOString();
+			s.checkedAt = s.cursor;
+		} else s.resume = true;
 	}
 	return true;
 }
@@ -363,9 +367,10 @@ export async function receive(this: IWebhookFunctions, wa: WebhookAdapter): Prom
 	if (needsCatchUp) {
 		try {
 			const contacts = [...new Set([...(s.contacts ?? []), ...delivered.map((m) => m.contactNumber)])];
-			const history = await readSince(client, wa, filters, cursorMs, contacts, options.includeRaw);
+			const from = (cursorMs as number) - CLOCK_SKEW_MS;
+			const history = await readSince(client, wa, filters, from, contacts, options.includeRaw);
 			const byId = new Map<string, NormalizedMessage>();
-			for (const m of history) if (!recent.has(m.id) && millisOf(m.timestamp) >= cursorMs) byId.set(m.id, m);
+			for (const m of history) if (!recent.has(m.id) && millisOf(m.timestamp) >= from) byId.set(m.id, m);
 			// The delivered copy wins over the history's (fresh media links).
 			for (const m of fresh) byId.set(m.id, m);
 			emitted = [...byId.values()].filter(wanted);
