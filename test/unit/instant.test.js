@@ -52,7 +52,7 @@ async function setup(name, parameters = {}) {
 /** A new inbound message from a contact, a second past the previous one (whole seconds: some providers keep no more). */
 let clock = Math.floor(Date.now() / 1000) * 1000 + 2000;
 function inbound(contact = CONTACTS[0], text) {
-	clock += 1000;
+	clock = Math.max(clock + 1000, Math.ceil(Date.now() / 1000) * 1000);
 	return { timestamp: clock, direction: 'inbound', business: BUSINESS, contact, text };
 }
 
