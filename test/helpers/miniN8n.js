@@ -177,6 +177,8 @@ class MiniN8n {
 			res.end(JSON.stringify({ message: 'The requested webhook is not registered' }));
 			return;
 		}
+		// A slow n8n (busy instance, slow network): the provider may give up waiting and retry meanwhile.
+		if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
 		let body = {};
 		try {
 			body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
