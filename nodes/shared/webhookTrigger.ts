@@ -92,6 +92,7 @@ export interface InstantState {
 	recent?: string[];
 	/** Set when the trigger was down (n8n start, re-activation): the next delivery catches up first. */
 	resume?: boolean;
+	resumeId?: string;
 	/** When the history was last read (ISO): a delivery after a long silence checks for gaps. */
 	checkedAt?: string;
 	/** Contacts seen lately (DoubleTick's catch-up reads one contact at a time). */
@@ -193,8 +194,14 @@ export async function checkExists(this: IHookFunctions, wa: WebhookAdapter): Pro
 		return false;
 	}
 	stored.ids = [...new Set(found.map((r) => r.id))];
-	if (slot === 'live' && s.cursor && ['init', 'activate', 'update', 'leadershipChange'].includes(this.getActivationMode())) s.resume = true;
+	if (slot === 'live' && s.cursor && ['init', 'activate', 'update', 'leadershipChange'].includes(this.getActivationMode())) markResume(s);
 	return true;
+}
+
+/** The next delivery catches up first; the id tells this resume from earlier ones (see ProcessMemory). */
+function markResume(s: InstantState): void {
+	s.resume = true;
+	s.resumeId = randomBytes(6).toString('hex');
 }
 
 /** `create`: registers this node's URL with a new random secret and stores both. */
@@ -217,7 +224,7 @@ export async function create(this: IHookFunctions, wa: WebhookAdapter): Promise<
 		if (!s.cursor) {
 			s.cursor = new Date().toISOString();
 			s.checkedAt = s.cursor;
-		} else s.resume = true;
+		} else markResume(s);
 	}
 	return true;
 }
@@ -343,15 +350,19 @@ export async function receive(this: IWebhookFunctions, wa: WebhookAdapter): Prom
 	// Status updates and other events: 200, no execution.
 	if (!delivered.length) return { webhookResponse: 'OK' };
 
-	const recent = new Set(manual ? [] : s.recent ?? []);
-	const fresh = delivered.filter((m) => !recent.has(m.id));
+	const mem = manual ? undefined : memoryOf(this, stored.secret);
+	const recent = new Set(s.recent ?? []);
+	const known = (id: string) => !manual && (recent.has(id) || !!mem?.idSet.has(id));
 	const now = Date.now();
 	const cursorMs = s.cursor ? millisOf(s.cursor) : undefined;
-	const needsCatchUp =
-		!manual && catchUp && cursorMs !== undefined && (s.resume === true || !s.checkedAt || now - millisOf(s.checkedAt) > GAP_CHECK_MS);
+	// What asks for a catch-up: a start / re-activation (resume), or a long silence. Concurrent requests of this process
+	// share one catch-up per cause (n8n gives each request its own copy of the static data, read without a lock).
+	const cause = s.resume === true ? `resume:${s.resumeId ?? ''}` : !s.checkedAt || now - millisOf(s.checkedAt) > GAP_CHECK_MS ? `gap:${s.checkedAt ?? ''}` : undefined;
+	const needsCatchUp = !manual && catchUp && cursorMs !== undefined && cause !== undefined && !mem?.handled.has(cause);
+	const running = needsCatchUp && cause ? mem?.claims.get(cause) : undefined;
 	const wanted = (m: NormalizedMessage) => matchesQuery(m, filters, businessOnServer);
-	if (!needsCatchUp && !fresh.some(wanted)) {
-		if (!manual) remember(s, delivered, wa);
+	if (!needsCatchUp && !delivered.some((m) => !known(m.id) && wanted(m))) {
+		if (mem) remember(s, mem, delivered, wa);
 		return { webhookResponse: 'OK' };
 	}
 
@@ -362,35 +373,48 @@ export async function receive(this: IWebhookFunctions, wa: WebhookAdapter): Prom
 		res.status(200).json({ received: true });
 		answered = true;
 	}
-	let emitted: NormalizedMessage[] = fresh.filter(wanted);
+	let candidates: NormalizedMessage[] = delivered;
 	let seen = delivered;
-	if (needsCatchUp) {
+	let failed = false;
+	if (running) {
+		// Another delivery of this process is catching up for the same cause: what it emits is not emitted again.
+		await running;
+	} else if (needsCatchUp && mem && cause) {
+		let done = (): void => undefined;
+		mem.claims.set(
+			cause,
+			new Promise<void>((resolve) => {
+				done = resolve;
+			}),
+		);
 		try {
 			const contacts = [...new Set([...(s.contacts ?? []), ...delivered.map((m) => m.contactNumber)])];
 			const from = (cursorMs as number) - CLOCK_SKEW_MS;
 			const history = await readSince(client, wa, filters, from, contacts, options.includeRaw);
 			const byId = new Map<string, NormalizedMessage>();
-			for (const m of history) if (!recent.has(m.id) && millisOf(m.timestamp) >= from) byId.set(m.id, m);
+			for (const m of history) if (millisOf(m.timestamp) >= from) byId.set(m.id, m);
 			// The delivered copy wins over the history's (fresh media links).
-			for (const m of fresh) byId.set(m.id, m);
-			emitted = [...byId.values()].filter(wanted);
+			for (const m of delivered) byId.set(m.id, m);
+			candidates = [...byId.values()];
 			seen = [...delivered, ...history];
-			s.resume = false;
-			s.checkedAt = new Date(now).toISOString();
+			mem.handled.add(cause);
+			mem.checkedAt = new Date(now).toISOString();
 		} catch (error) {
 			// The delivered messages still go out; the gap is read again at the next delivery.
+			failed = true;
 			this.logger.error(`${adapter.displayName} instant trigger: catching up from the history failed, retried at the next delivery: ${(error as Error).message}`, {
 				node: this.getNode().name,
 			});
-			remember(s, delivered, wa, false);
-			return await emit(emitted, client, options, answered);
+		} finally {
+			mem.claims.delete(cause);
+			done();
 		}
-	} else if (!manual && !s.checkedAt) {
-		s.checkedAt = new Date(now).toISOString();
 	}
-	if (!manual) remember(s, seen, wa);
-	if (!emitted.length) return answered ? { noWebhookResponse: true } : { webhookResponse: 'OK' };
-	return await emit(byTimeThenOrder(emitted), client, options, answered);
+	// No await between choosing and recording: concurrent requests see these ids as taken.
+	const emitted = candidates.filter((m) => !known(m.id) && wanted(m));
+	if (mem) remember(s, mem, seen, wa, !failed);
+	else if (!emitted.length) return { webhookResponse: 'OK' };
+	return await emit(emitted, client, options, answered);
 }
 
 async function emit(
@@ -404,22 +428,58 @@ async function emit(
 	return answered ? { noWebhookResponse: true, workflowData: [items] } : { workflowData: [items] };
 }
 
-/** Records messages as seen: their ids (no second execution), the cursor (unless told not to) and their contacts. */
-function remember(s: InstantState, messages: NormalizedMessage[], wa: WebhookAdapter, moveCursor = true): void {
+/** Per n8n process: what concurrent requests of one trigger registration share. */
+interface ProcessMemory {
+	ids: string[];
+	idSet: Set<string>;
+	cursorMs: number;
+	checkedAt?: string;
+	/** Catch-ups running now, by cause; causes already handled. */
+	claims: Map<string, Promise<void>>;
+	handled: Set<string>;
+}
+const memories = new Map<string, ProcessMemory>();
+const MAX_MEMORIES = 500;
+
+function memoryOf(ctx: IWebhookFunctions, secret: string): ProcessMemory {
+	const key = `${ctx.getWorkflow().id ?? ''}/${ctx.getNode().id}/${secret}`;
+	let mem = memories.get(key);
+	if (!mem) {
+		mem = { ids: [], idSet: new Set(), cursorMs: -Infinity, claims: new Map(), handled: new Set() };
+		memories.set(key, mem);
+		if (memories.size > MAX_MEMORIES) memories.delete(memories.keys().next().value as string);
+	}
+	return mem;
+}
+
+/**
+ * Records messages as seen, in this process's memory and in the static data this request saves: their ids (no second
+ * execution), the cursor (unless told not to), the contacts, and what concurrent requests of this process recorded
+ * (the last request to save wins in n8n, so each one carries everything).
+ */
+function remember(s: InstantState, mem: ProcessMemory, messages: NormalizedMessage[], wa: WebhookAdapter, moveCursor = true): void {
+	for (const m of byTimeThenOrder(messages)) {
+		if (mem.idSet.has(m.id)) continue;
+		mem.idSet.add(m.id);
+		mem.ids.push(m.id);
+	}
+	while (mem.ids.length > MAX_RECENT) mem.idSet.delete(mem.ids.shift() as string);
+	if (moveCursor) for (const m of messages) mem.cursorMs = Math.max(mem.cursorMs, millisOf(m.timestamp));
+
 	const ids = [...(s.recent ?? [])];
 	const known = new Set(ids);
-	for (const m of byTimeThenOrder(messages)) {
-		if (!known.has(m.id)) {
-			ids.push(m.id);
-			known.add(m.id);
+	for (const id of mem.ids) {
+		if (!known.has(id)) {
+			ids.push(id);
+			known.add(id);
 		}
 	}
 	s.recent = ids.slice(-MAX_RECENT);
-	if (moveCursor) {
-		let newest = s.cursor ? millisOf(s.cursor) : -Infinity;
-		for (const m of messages) newest = Math.max(newest, millisOf(m.timestamp));
-		if (Number.isFinite(newest)) s.cursor = new Date(newest).toISOString();
-	}
+	const newest = Math.max(s.cursor ? millisOf(s.cursor) : -Infinity, mem.cursorMs);
+	if (Number.isFinite(newest)) s.cursor = new Date(newest).toISOString();
+	if (s.resume && mem.handled.has(`resume:${s.resumeId ?? ''}`)) s.resume = false;
+	if (mem.checkedAt && (!s.checkedAt || millisOf(mem.checkedAt) > millisOf(s.checkedAt))) s.checkedAt = mem.checkedAt;
+	else if (!s.checkedAt) s.checkedAt = new Date().toISOString();
 	if (wa.catchUpPerContact) {
 		const contacts = (s.contacts ?? []).filter((c) => !messages.some((m) => m.contactNumber === c));
 		for (const m of messages) if (m.contactNumber && !contacts.includes(m.contactNumber)) contacts.push(m.contactNumber);

@@ -370,6 +370,30 @@ describe('provider specifics', () => {
 		}
 	});
 
+	test.each(['twochat', 'ninetyninedigital'])('%s: a burst of 50 concurrent deliveries right after an n8n start (all catching up at once) emits each message once', async (name) => {
+		const { sim, n8n } = await setup(name);
+		try {
+			await n8n.activate();
+			await sim.webhooks.deliver(inbound(CONTACTS[0], 'before'));
+			await n8n.restart(async () => {
+				for (let i = 0; i < 3; i++) await sim.webhooks.deliver(inbound(CONTACTS[1], `lost ${i}`));
+			});
+			const burst = Array.from({ length: 50 }, (_, i) => inbound(CONTACTS[i % 3], `burst ${i}`));
+			await Promise.all(burst.map((m) => sim.webhooks.deliver(m)));
+			const texts = n8n.emitted().map((m) => m.text);
+			expect(texts).toHaveLength(new Set(texts).size);
+			expect(texts.sort()).toEqual(['before', 'lost 0', 'lost 1', 'lost 2', ...burst.map((m) => m.text)].sort());
+			// The static data the last request saved carries every id and the newest cursor.
+			const state = n8n.staticData;
+			expect(state.resume).toBe(false);
+			expect(state.recent).toHaveLength(54);
+			expect(Date.parse(state.cursor)).toBe(burst[burst.length - 1].timestamp);
+		} finally {
+			await n8n.close();
+			await sim.close();
+		}
+	});
+
 	test('Download Media: the provider is answered before the file is fetched, and the item carries the binary', async () => {
 		const { sim, n8n } = await setup('twochat', { options: { downloadMedia: true } });
 		try {
