@@ -1,10 +1,11 @@
 // The instant (webhook) triggers inside a real, running n8n (`n8n start`), against the local provider servers with
 // their webhook management API and delivery engine (test/simulators/webhooks.js). The provider calls n8n's production
 // webhook URL (http://127.0.0.1:<port>/webhook/<id>/webhook, n8n's default for N8N_HOST/N8N_PORT).
-// For 2Chat and 99digital: activate → one registration; three n8n restarts → still one; a delivery → one execution with
+// For all four providers: activate → one registration; three n8n restarts → still one; a delivery → one execution with
 // the normalized item; a wrong secret → 403, no execution; a status event → no execution; a duplicate delivery → one
 // execution; n8n stopped while five deliveries are lost, started, one more delivered → one execution with all six,
-// oldest first; deactivate → no registration (99digital: the previous URL and settings restored).
+// oldest first; deactivate → no registration (99digital: the previous URL and settings restored; DoubleTick, which
+// cannot delete webhooks: a warning in n8n's log naming the one to remove by hand).
 const path = require('path');
 const crypto = require('crypto');
 const { startN8n, n8nBin } = require('./harness');
@@ -20,6 +21,8 @@ const sims = {};
 beforeAll(async () => {
 	sims.twochat = await startWebhookSimulator('twochat', { apiKey: KEY });
 	sims.ninetyninedigital = await startWebhookSimulator('ninetyninedigital', { apiKey: KEY });
+	sims.chirp = await startWebhookSimulator('chirp', { apiKey: KEY });
+	sims.doubletick = await startWebhookSimulator('doubletick', { apiKey: KEY });
 	n8n = await startN8n({ pkgDir: PKG, bin: n8nBin() });
 }, 300000);
 afterAll(async () => {
@@ -86,7 +89,7 @@ async function deliverLive(sim, message, opts) {
 	}
 }
 
-async function scenario(sim, created, { registration }) {
+async function scenario(sim, created, { registration, lostContact = (i) => CONTACTS[i % 2] }) {
 	// Three restarts: still exactly one registration, the same one; n8n checked it each time (one list call each).
 	const before = JSON.stringify(sim.webhooks.registrations());
 	for (let i = 0; i < 3; i++) {
@@ -128,7 +131,7 @@ async function scenario(sim, created, { registration }) {
 	const lost = [];
 	await n8n.restartMain({
 		whileStopped: async () => {
-			for (let i = 0; i < 5; i++) lost.push(...(await sim.webhooks.deliver(inbound(`lost ${i}`, CONTACTS[i % 2]))));
+			for (let i = 0; i < 5; i++) lost.push(...(await sim.webhooks.deliver(inbound(`lost ${i}`, lostContact(i)))));
 		},
 	});
 	expect(lost.every((d) => d.attempts.every((a) => a.status !== 200))).toBe(true);
@@ -204,4 +207,43 @@ test('99digital Instant Trigger in a real n8n: refuses a taken number, replaces 
 	await n8n.deactivate(created);
 	await until('the previous webhook restored', () => sim.webhooks.slot(BUSINESS).url === previous.url);
 	expect(sim.webhooks.slot(BUSINESS)).toEqual(previous);
+}, 300000);
+
+test('Chirp Instant Trigger in a real n8n: app key, header secret, restarts, no duplicates, no gaps', async () => {
+	const sim = sims.chirp;
+	const cred = await n8n.createCredential({ name: 'chirp instant', type: 'chirpApi', data: { apiKey: KEY, appApiKey: sim.webhooks.appKey, baseUrl: sim.url } });
+	const created = await n8n.createWorkflow(
+		instantWorkflow({ name: 'chirp instant', type: 'chirpInstantTrigger', parameters: { businessNumber: BUSINESS, event: 'inbound' }, credentials: { chirpApi: { id: cred.id, name: cred.name } } }),
+	);
+	await n8n.activate(created);
+	const regs = sim.webhooks.registrations();
+	expect(regs).toHaveLength(1);
+	expect(regs[0].url).toBe(`${n8n.base}/webhook/${created.nodes[0].webhookId}/webhook`);
+	expect(regs[0].events).toEqual(['messages.whatsapp.received']);
+	expect(regs[0].headers['X-N8n-Webhook-Secret']).toMatch(/^[0-9a-f]{48}$/);
+
+	await scenario(sim, created, { registration: () => sim.webhooks.registrations().length === 1 });
+
+	await n8n.deactivate(created);
+	await until('the registration removed', () => sim.webhooks.registrations().length === 0);
+}, 300000);
+
+test('DoubleTick Instant Trigger in a real n8n: bearer secret, restarts, no duplicates, no gaps; deactivation says what to remove by hand', async () => {
+	const sim = sims.doubletick;
+	const cred = await n8n.createCredential({ name: 'doubletick instant', type: 'doubleTickApi', data: { apiKey: KEY, baseUrl: sim.url } });
+	const created = await n8n.createWorkflow(
+		instantWorkflow({ name: 'doubletick instant', type: 'doubleTickInstantTrigger', parameters: { businessNumber: BUSINESS, event: 'inbound' }, credentials: { doubleTickApi: { id: cred.id, name: cred.name } } }),
+	);
+	await n8n.activate(created);
+	const regs = sim.webhooks.registrations();
+	expect(regs).toHaveLength(1);
+	expect(regs[0].auth).toEqual({ type: 'BEARER', payload: expect.stringMatching(/^[0-9a-f]{48}$/) });
+
+	// DoubleTick's history is read per contact: the lost messages are from a contact the trigger has seen.
+	await scenario(sim, created, { registration: () => sim.webhooks.registrations().length === 1, lostContact: () => CONTACTS[0] });
+
+	await n8n.deactivate(created);
+	await until('the warning in n8n\'s log', () => /DoubleTick has no API to delete webhooks: remove the webhook/.test(n8n.log()));
+	expect(n8n.log()).toContain(regs[0].url);
+	expect(sim.webhooks.registrations()).toHaveLength(1);
 }, 300000);
