@@ -27,6 +27,16 @@ export class ChirpApi implements ICredentialType {
 			description: 'An admin API key (sk_admin_…): message history is an organization-level read',
 		},
 		{
+			displayName: 'App API Key',
+			name: 'appApiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			placeholder: 'sk_live_app_...',
+			description:
+				'Optional. An app API key (sk_live_app_… or sk_test_app_…): only the Chirp Instant Trigger needs it, because Chirp manages webhooks per app with the app key',
+		},
+		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
@@ -39,7 +49,11 @@ export class ChirpApi implements ICredentialType {
 	// A function rather than n8n's generic template: n8n evaluates a template as an expression on every request,
 	// a fifth of its own work per page when a run pages through a long history.
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.apiKey ?? '')}` } };
+		// Webhook management (`/v1/webhooks`) is an app-level endpoint: it takes the app key when there is one.
+		const url = `${String(requestOptions.baseURL ?? '')}${String(requestOptions.url ?? '')}`;
+		const appKey = String(credentials.appApiKey ?? '');
+		const key = appKey && /\/v1\/webhooks(?:[/?]|$)/.test(url) ? appKey : String(credentials.apiKey ?? '');
+		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${key}` } };
 	}
 
 	// n8n's tester does not apply status rules to failed requests in every version: the reply is read as a body

@@ -43,7 +43,7 @@ test('every node has a codex file and light and dark SVG icons; every credential
 			expect(svg).toMatch(/\.svg$/);
 			expect(fs.readFileSync(svg, 'utf8')).toMatch(/^<svg /);
 		}
-		if (description.polling) expect(description.usableAsTool).toBeUndefined();
+		if (description.polling || description.webhooks) expect(description.usableAsTool).toBeUndefined();
 		else expect(description.usableAsTool).toBe(true);
 	}
 	for (const file of pkg.n8n.credentials) {

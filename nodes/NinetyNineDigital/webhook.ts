@@ -1,0 +1,95 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ApiClient } from '../shared/http';
+import { record } from '../shared/mapping';
+import { digitsOf } from '../shared/phone';
+import type { Delivery, StoredRegistration, WebhookAdapter, WebhookInput } from '../shared/webhookTrigger';
+import { ninetyNineDigitalAdapter } from './adapter';
+
+/** The settings `setWebhook` overwrites together with the URL (all sent every time: omitted ones are undocumented). */
+const SETTINGS = ['system', 'systemPhoneAlert', 'readStatus', 'retry'] as const;
+
+async function getWebhook(api: ApiClient, business: string): Promise<IDataObject> {
+	return record(await api.request({ method: 'POST', path: '/whatsapp/v2/getWebhook', body: { from: digitsOf(business) } })) as IDataObject;
+}
+
+async function setWebhook(api: ApiClient, business: string, url: string, settings: IDataObject): Promise<void> {
+	const body: IDataObject = { from: digitsOf(business), url };
+	for (const key of SETTINGS) body[key] = Number(settings[key] ?? 0) || 0;
+	await api.request({ method: 'POST', path: '/whatsapp/v2/setWebhook', body });
+}
+
+const urlOf = (current: IDataObject): string => String(current.url ?? '').trim();
+
+/**
+ * 99digital: ONE webhook URL per number (`setWebhook` overwrites it, `getWebhook` reads it, a URL of " " clears it).
+ * So the node never overwrites a URL that is not its own unless Options → Replace Existing Webhook is on; then it
+ * keeps the previous settings and puts them back on deactivation, if the URL is still ours by then. A test run never
+ * takes the number from this node's production URL. No signing: the secret travels in the URL (`?token=`).
+ */
+export const ninetyNineDigitalWebhook: WebhookAdapter = {
+	history: ninetyNineDigitalAdapter,
+	events: ['inbound'],
+	secret: { kind: 'query', name: 'token' },
+	needsBusinessNumber: true,
+	async list(api: ApiClient, input: WebhookInput) {
+		const url = urlOf(await getWebhook(api, input.businessNumber ?? ''));
+		return url ? [{ id: digitsOf(input.businessNumber ?? ''), url }] : [];
+	},
+	async register(api: ApiClient, input: WebhookInput) {
+		const business = input.businessNumber ?? '';
+		const current = await getWebhook(api, business);
+		const now = urlOf(current);
+		let previous: IDataObject | undefined;
+		if (now && input.isOurs(now)) {
+			if (input.manual && !input.isTestUrl(now)) {
+				throw new NodeOperationError(
+					api.node,
+					`The number ${business} already sends its 99digital webhook to this workflow's production URL: deactivate the workflow to listen for a test event (99digital has one webhook URL per number), or use the polling 99digital Trigger`,
+				);
+			}
+		} else if (now) {
+			if (!input.replaceExisting) {
+				throw new NodeOperationError(api.node, `The number ${business} already sends its 99digital webhook to ${now}`, {
+					description:
+						'99digital has one webhook URL per number. Turn on Options → Replace Existing Webhook to take it over (the previous URL and settings are put back when this trigger is deactivated), or use the polling 99digital Trigger.',
+				});
+			}
+			previous = { url: now };
+			for (const key of SETTINGS) previous[key] = Number(current[key] ?? 0) || 0;
+		}
+		// retry=1: 99digital retries a failed delivery for about a day (immediately, +5 min, +20 min, +1 h, +4 h, +24 h).
+		await setWebhook(api, business, input.url, { ...current, retry: 1 });
+		return { ids: [digitsOf(business)], previous };
+	},
+	async unregister(api: ApiClient, stored: StoredRegistration) {
+		const business = stored.businessNumber ?? '';
+		const now = urlOf(await getWebhook(api, business));
+		if (now !== stored.url) {
+			return { manualAction: `the webhook of ${business} was changed by someone else meanwhile (now ${now || 'empty'}); left as it is` };
+		}
+		const previous = stored.previous;
+		if (previous?.url) await setWebhook(api, business, String(previous.url), previous);
+		else await setWebhook(api, business, ' ', { retry: 0 });
+		return undefined;
+	},
+	parse(body: unknown): Delivery[] {
+		const b = record(body);
+		const hook = String(b.hook ?? '');
+		if (hook && hook !== 'new') return [{ kind: 'status', original: body }];
+		if (!b.unique) return [{ kind: b.status || b.state ? 'status' : 'other', original: body }];
+		// The webhook's incoming message → the history's item shape: direction "1", text or link in `message`.
+		const item = {
+			unique: b.unique,
+			timestamp: b.timestamp,
+			direction: '1',
+			from: b.from || b.from_id,
+			to: b.to,
+			type: b.type,
+			state: 0,
+			message: b.body ?? b.caption ?? '',
+		};
+		return [{ kind: 'message', record: item, original: body }];
+	},
+};
