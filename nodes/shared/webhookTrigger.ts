@@ -286,10 +286,16 @@ function filterQuery(ctx: IWebhookFunctions, business: string | undefined): List
 	return q;
 }
 
+/** An ISO time we stored ourselves, in ms; -Infinity when it is missing or unreadable. */
+function at(iso: string | undefined): number {
+	return millisOf(iso) ?? Number.NEGATIVE_INFINITY;
+}
+
 function byTimeThenOrder(list: NormalizedMessage[]): NormalizedMessage[] {
 	return list
-		.map((m, i) => ({ m, i, t: millisOf(m.timestamp) }))
-		.sort((a, b) => a.t - b.t || a.i - b.i)
+		// A message without a usable time is taken as the newest (it was just delivered or just read).
+		.map((m, i) => ({ m, i, t: millisOf(m.timestamp) ?? Number.POSITIVE_INFINITY }))
+		.sort((a, b) => (a.t === b.t ? a.i - b.i : a.t < b.t ? -1 : 1))
 		.map((x) => x.m);
 }
 
@@ -344,7 +350,7 @@ export async function receive(this: IWebhookFunctions, wa: WebhookAdapter): Prom
 		for (const [k, v] of Object.entries(d.query ?? {})) if (v !== undefined) (query as Record<string, unknown>)[k] = v;
 		const m = adapter.toMessage(d.record, query);
 		if (options.includeRaw) m.raw = d.original ?? d.record;
-		if (!m.id) continue;
+		// A message without an id is still emitted (it cannot be told apart from a retry, so it is never deduplicated).
 		delivered.push(m);
 	}
 	// Status updates and other events: 200, no execution.
@@ -352,12 +358,12 @@ export async function receive(this: IWebhookFunctions, wa: WebhookAdapter): Prom
 
 	const mem = manual ? undefined : memoryOf(this, stored.secret);
 	const recent = new Set(s.recent ?? []);
-	const known = (id: string) => !manual && (recent.has(id) || !!mem?.idSet.has(id));
+	const known = (id: string | null) => id !== null && !manual && (recent.has(id) || !!mem?.idSet.has(id));
 	const now = Date.now();
-	const cursorMs = s.cursor ? millisOf(s.cursor) : undefined;
+	const cursorMs = s.cursor ? at(s.cursor) : undefined;
 	// What asks for a catch-up: a start / re-activation (resume), or a long silence. Concurrent requests of this process
 	// share one catch-up per cause (n8n gives each request its own copy of the static data, read without a lock).
-	const cause = s.resume === true ? `resume:${s.resumeId ?? ''}` : !s.checkedAt || now - millisOf(s.checkedAt) > GAP_CHECK_MS ? `gap:${s.checkedAt ?? ''}` : undefined;
+	const cause = s.resume === true ? `resume:${s.resumeId ?? ''}` : !s.checkedAt || now - at(s.checkedAt) > GAP_CHECK_MS ? `gap:${s.checkedAt ?? ''}` : undefined;
 	const needsCatchUp = !manual && catchUp && cursorMs !== undefined && cause !== undefined && !mem?.handled.has(cause);
 	const running = needsCatchUp && cause ? mem?.claims.get(cause) : undefined;
 	const wanted = (m: NormalizedMessage) => matchesQuery(m, filters, businessOnServer);
@@ -392,10 +398,18 @@ export async function receive(this: IWebhookFunctions, wa: WebhookAdapter): Prom
 			const from = (cursorMs as number) - CLOCK_SKEW_MS;
 			const history = await readSince(client, wa, filters, from, contacts, options.includeRaw);
 			const byId = new Map<string, NormalizedMessage>();
-			for (const m of history) if (millisOf(m.timestamp) >= from) byId.set(m.id, m);
+			const withoutId: NormalizedMessage[] = [];
+			for (const m of history) {
+				// Without a time a history record cannot be placed after the cursor, and without an id it cannot be told
+				// from one emitted before: only records that can be shown to be new are caught up.
+				const t = millisOf(m.timestamp);
+				if (t === null) continue;
+				if (m.id !== null && t >= from) byId.set(m.id, m);
+				else if (m.id === null && t > (cursorMs as number)) withoutId.push(m);
+			}
 			// The delivered copy wins over the history's (fresh media links).
-			for (const m of delivered) byId.set(m.id, m);
-			candidates = [...byId.values()];
+			for (const m of delivered) if (m.id !== null) byId.set(m.id, m);
+			candidates = [...byId.values(), ...withoutId, ...delivered.filter((m) => m.id === null)];
 			seen = [...delivered, ...history];
 			mem.handled.add(cause);
 			mem.checkedAt = new Date(now).toISOString();
@@ -459,12 +473,13 @@ function memoryOf(ctx: IWebhookFunctions, secret: string): ProcessMemory {
  */
 function remember(s: InstantState, mem: ProcessMemory, messages: NormalizedMessage[], wa: WebhookAdapter, moveCursor = true): void {
 	for (const m of byTimeThenOrder(messages)) {
-		if (mem.idSet.has(m.id)) continue;
+		if (m.id === null || mem.idSet.has(m.id)) continue;
 		mem.idSet.add(m.id);
 		mem.ids.push(m.id);
 	}
 	while (mem.ids.length > MAX_RECENT) mem.idSet.delete(mem.ids.shift() as string);
-	if (moveCursor) for (const m of messages) mem.cursorMs = Math.max(mem.cursorMs, millisOf(m.timestamp));
+	// A message without a usable time never moves the cursor.
+	if (moveCursor) for (const m of messages) mem.cursorMs = Math.max(mem.cursorMs, millisOf(m.timestamp) ?? -Infinity);
 
 	const ids = [...(s.recent ?? [])];
 	const known = new Set(ids);
@@ -475,10 +490,10 @@ function remember(s: InstantState, mem: ProcessMemory, messages: NormalizedMessa
 		}
 	}
 	s.recent = ids.slice(-MAX_RECENT);
-	const newest = Math.max(s.cursor ? millisOf(s.cursor) : -Infinity, mem.cursorMs);
+	const newest = Math.max(s.cursor ? at(s.cursor) : -Infinity, mem.cursorMs);
 	if (Number.isFinite(newest)) s.cursor = new Date(newest).toISOString();
 	if (s.resume && mem.handled.has(`resume:${s.resumeId ?? ''}`)) s.resume = false;
-	if (mem.checkedAt && (!s.checkedAt || millisOf(mem.checkedAt) > millisOf(s.checkedAt))) s.checkedAt = mem.checkedAt;
+	if (mem.checkedAt && (!s.checkedAt || at(mem.checkedAt) > at(s.checkedAt))) s.checkedAt = mem.checkedAt;
 	else if (!s.checkedAt) s.checkedAt = new Date().toISOString();
 	if (wa.catchUpPerContact) {
 		const contacts = (s.contacts ?? []).filter((c) => !messages.some((m) => m.contactNumber === c));
