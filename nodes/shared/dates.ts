@@ -60,7 +60,8 @@ function utcOf(t: CalendarTime): number {
 	return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second, t.millisecond);
 }
 
-function offsetMs(utcMs: number, timeZone: string): number {
+/** The wall-clock reading of an instant in `timeZone`: year, month (1-12), day, hour (0-23), minute, second. */
+export function wallClock(utcMs: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
 	const parts = new Intl.DateTimeFormat('en-US', {
 		timeZone,
 		hourCycle: 'h23',
@@ -72,7 +73,12 @@ function offsetMs(utcMs: number, timeZone: string): number {
 		second: '2-digit',
 	}).formatToParts(new Date(utcMs));
 	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-	const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+	return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+}
+
+function offsetMs(utcMs: number, timeZone: string): number {
+	const w = wallClock(utcMs, timeZone);
+	const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
 	return asUtc - (utcMs - (((utcMs % 1000) + 1000) % 1000));
 }
 

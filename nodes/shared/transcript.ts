@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { wallClock } from './dates';
 import type { ListQuery, NormalizedMessage } from './types';
 
 /** The contract's transcript item (`options.outputFormat` = `transcript`). */
@@ -32,17 +33,9 @@ export function localTime(iso: string | null, timeZone: string): string {
 	if (!iso) return '(no time)';
 	const ms = Date.parse(iso);
 	if (Number.isNaN(ms)) return '(no time)';
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-	}).formatToParts(new Date(ms));
-	const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-	return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+	const w = wallClock(ms, timeZone);
+	const two = (n: number) => String(n).padStart(2, '0');
+	return `${w.year}-${two(w.month)}-${two(w.day)} ${two(w.hour)}:${two(w.minute)}`;
 }
 
 function contactLabel(m: NormalizedMessage): string {
