@@ -1,4 +1,4 @@
-import { sleepWithAbort } from 'n8n-workflow';
+import { abortableSleep } from './wait';
 
 /**
  * A requests-per-minute budget (token bucket, bursts up to the per-minute figure), so documented rate limits
@@ -74,7 +74,7 @@ export class RequestBudget {
 		const controller = new AbortController();
 		this.sleepers.add(controller);
 		try {
-			await sleepWithAbort(ms, controller.signal);
+			await abortableSleep(ms, controller.signal);
 		} catch {
 			// woken early: the caller re-checks the gate
 		} finally {

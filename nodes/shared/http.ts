@@ -1,4 +1,4 @@
-import { NodeApiError, NodeOperationError, sleep, sleepWithAbort } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, INode } from 'n8n-workflow';
 
 import { RequestBudget } from './budget';
@@ -7,6 +7,7 @@ import type { ProviderFailure } from './errors';
 import { RunState } from './run';
 import type { RunCredential } from './run';
 import type { HostContext } from './types';
+import { abortableSleep } from './wait';
 
 export interface RequestSpec {
 	method?: IHttpRequestMethods;
@@ -155,7 +156,7 @@ async function beforeDeadline<T>(work: Promise<T>, deadlineAt: number): Promise<
 	if (remaining <= 0) throw late();
 	const timer = new AbortController();
 	const expired = Symbol('expired');
-	const deadline = sleepWithAbort(remaining, timer.signal).then(
+	const deadline = abortableSleep(remaining, timer.signal).then(
 		() => expired,
 		() => expired,
 	);
@@ -189,7 +190,7 @@ async function readBody(body: unknown, deadlineAt: number, maxBytes = Infinity):
 				resolve(Buffer.concat(chunks));
 			}
 		};
-		sleepWithAbort(Math.max(0, deadlineAt - Date.now()), timer.signal).then(
+		abortableSleep(Math.max(0, deadlineAt - Date.now()), timer.signal).then(
 			() => finish(new DeadlineError()),
 			() => undefined,
 		);
@@ -370,7 +371,9 @@ export class ApiClient {
 					await sleep(wait);
 					continue;
 				}
-				throw this.unreachable(code, spec.path, attempt + 1);
+				// An error without a network code is shown with its own words (scrubbed): otherwise it cannot be told apart.
+				const detail = code === 'UNKNOWN' && error instanceof Error ? credential.redactor.text(error.message).slice(0, 300) : undefined;
+				throw this.unreachable(code, spec.path, attempt + 1, detail);
 			}
 			if (exchange.kind === 'crossOrigin') {
 				const own = new URL(credential.baseUrl).host;
@@ -410,14 +413,18 @@ export class ApiClient {
 	}
 
 	/** The error of a request that got no usable answer: only the network code, never n8n's request or response. */
-	private unreachable(code: string, path: string, tries: number): NodeApiError {
+	private unreachable(code: string, path: string, tries: number, detail?: string): NodeApiError {
 		const message =
 			code === 'DEADLINE' ? `The provider did not answer within ${seconds(this.retry.timeoutMs)}` : `Could not reach the provider (${code})`;
 		const hint = code === 'DEADLINE' ? ' (Options → Timeout (Seconds) sets the limit of each try)' : '';
 		return new NodeApiError(
 			this.node,
 			{ message, code },
-			{ message, description: `Request to ${path} failed after ${tries} ${tries === 1 ? 'try' : 'tries'}${hint}`, itemIndex: this.itemIndex },
+			{
+				message,
+				description: `Request to ${path} failed after ${tries} ${tries === 1 ? 'try' : 'tries'}${hint}${detail ? `: ${detail}` : ''}`,
+				itemIndex: this.itemIndex,
+			},
 		);
 	}
 

@@ -97,7 +97,15 @@ export interface InstantState {
 	checkedAt?: string;
 	/** Contacts seen lately (DoubleTick's catch-up reads one contact at a time). */
 	contacts?: string[];
+	/** The n8n process that handled the last delivery: another one means n8n was restarted (or another process took over). */
+	process?: string;
 }
+
+/**
+ * This n8n process. A delivery handled by another process than the last one marks the trigger as resumed, so a
+ * restart is noticed even where n8n does not call `checkExists` at start (n8n 2.40 keeps published webhooks).
+ */
+const PROCESS = randomBytes(6).toString('hex');
 
 const MAX_RECENT = 1000;
 const MAX_CONTACTS = 50;
@@ -335,6 +343,15 @@ export async function receive(this: IWebhookFunctions, wa: WebhookAdapter): Prom
 	if (!stored?.secret || !sameSecret(presentedSecret(this, wa.secret), stored.secret)) {
 		res.status(403).json({ message: 'Provided secret is not valid' });
 		return { noWebhookResponse: true };
+	}
+	if (!manual && s.process !== PROCESS) {
+		// A delivery handled before by another process: this one started since. One resume per process, so concurrent
+		// deliveries of this process share its catch-up (same cause).
+		if (s.process !== undefined && s.resume !== true) {
+			s.resume = true;
+			s.resumeId = `process-${PROCESS}`;
+		}
+		s.process = PROCESS;
 	}
 	const adapter = wa.history;
 	const host = this as unknown as IPollFunctions;

@@ -89,13 +89,16 @@ async function deliverLive(sim, message, opts) {
 	}
 }
 
+const checksAtStart = !/^2\.(4\d|[5-9]\d)\./.test(process.env.N8N_VERSION || '2.8.4');
+
 async function scenario(sim, created, { registration, lostContact = (i) => CONTACTS[i % 2] }) {
 	// Three restarts: still exactly one registration, the same one; n8n checked it each time (one list call each).
 	const before = JSON.stringify(sim.webhooks.registrations());
 	for (let i = 0; i < 3; i++) {
 		sim.clearRequests();
 		await n8n.restartMain();
-		await until('checkExists after the restart', () => sim.webhooks.managementCalls().length >= 1);
+		// n8n 1.x-2.3x check the registration at every start (checkExists); 2.40 keeps published webhooks and may not.
+		await until('checkExists after the restart', () => sim.webhooks.managementCalls().length >= 1 || !checksAtStart, 30000);
 		await sleep(500);
 		expect(JSON.stringify(sim.webhooks.registrations())).toBe(before);
 		expect(registration()).toBeTruthy();
