@@ -66,7 +66,8 @@ export function requireValue(node: INode, value: string | undefined, parameter: 
 	if (!value) throw inputError(node, `The parameter ${parameterLabel(parameter)} is required`, itemIndex);
 }
 
-function timezone(ctx: HostContext): string {
+/** The workflow's timezone (UTC where the context has none). */
+export function timezone(ctx: HostContext): string {
 	try {
 		return ctx.getTimezone() || 'UTC';
 	} catch {

@@ -1,5 +1,5 @@
 import type { ApiClient } from '../http';
-import { readLimit, readListQuery } from '../input';
+import { readLimit, readListQuery, timezone } from '../input';
 import type { RunOptions } from '../input';
 import { paginatePages } from '../paginate';
 import type { ProviderAdapter } from '../provider';
@@ -21,7 +21,7 @@ export function prepareList(ctx: HostContext, adapter: ProviderAdapter, op: 'get
 	/** The same messages as one transcript item, when the run's output format asks for it. */
 	const transcript = (messages: NormalizedMessage[], options: RunOptions): Transcript | undefined =>
 		wantsTranscript(ctx, options)
-			? buildTranscript(messages, { provider: adapter.id, query, timeZone: timezoneOf(ctx), maxLength: options.maxTranscriptLength })
+			? buildTranscript(messages, { provider: adapter.id, query, timeZone: timezone(ctx), maxLength: options.maxTranscriptLength })
 			: undefined;
 	return { run, transcript };
 }
@@ -33,12 +33,4 @@ export function prepareList(ctx: HostContext, adapter: ProviderAdapter, op: 'get
 export function wantsTranscript(ctx: HostContext, options: RunOptions): boolean {
 	if (options.outputFormat) return options.outputFormat === 'transcript';
 	return /Tool$/.test(ctx.getNode().type);
-}
-
-function timezoneOf(ctx: HostContext): string {
-	try {
-		return ctx.getTimezone() || 'UTC';
-	} catch {
-		return 'UTC';
-	}
 }
