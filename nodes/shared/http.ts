@@ -2,12 +2,12 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, INode } from 'n8n-workflow';
 
 import { RequestBudget } from './budget';
+import type { Deadline } from './deadline';
 import { apiError, asNodeError, messageFromBody } from './errors';
 import type { ProviderFailure } from './errors';
 import { RunState } from './run';
 import type { RunCredential } from './run';
 import type { HostContext } from './types';
-import { abortableSleep } from './wait';
 
 export interface RequestSpec {
 	method?: IHttpRequestMethods;
@@ -146,42 +146,31 @@ function discard(response: unknown): void {
 	}
 }
 
-/** The work's result, or a DeadlineError at `deadlineAt`; a late result is discarded, never used. */
-async function beforeDeadline<T>(work: Promise<T>, deadlineAt: number): Promise<T> {
+const EXPIRED = Symbol('expired');
+
+/** The work's result, or a DeadlineError when the try's deadline passes; a late result is discarded, never used. */
+async function beforeDeadline<T>(work: Promise<T>, deadline: Deadline): Promise<T> {
 	const late = () => {
 		work.then(discard, () => undefined);
 		return new DeadlineError();
 	};
-	const remaining = deadlineAt - Date.now();
-	if (remaining <= 0) throw late();
-	const timer = new AbortController();
-	const expired = Symbol('expired');
-	const deadline = abortableSleep(remaining, timer.signal).then(
-		() => expired,
-		() => expired,
-	);
-	try {
-		const winner = await Promise.race([work, deadline]);
-		if (winner === expired) throw late();
-		return winner as T;
-	} finally {
-		timer.abort();
-	}
+	if (deadline.at <= Date.now()) throw late();
+	const winner = await Promise.race([work, deadline.expired.then(() => EXPIRED)]);
+	if (winner === EXPIRED) throw late();
+	return winner as T;
 }
 
 /** Reads a response body to the end within the deadline and the size cap; past either the stream is destroyed. */
-async function readBody(body: unknown, deadlineAt: number, maxBytes = Infinity): Promise<Buffer | unknown> {
+async function readBody(body: unknown, deadline: Deadline, maxBytes = Infinity): Promise<Buffer | unknown> {
 	if (!isStream(body)) return body;
 	const stream = body;
 	return await new Promise<Buffer>((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		let size = 0;
 		let done = false;
-		const timer = new AbortController();
 		const finish = (error?: Error) => {
 			if (done) return;
 			done = true;
-			timer.abort();
 			if (error) {
 				stream.on('error', () => undefined);
 				stream.destroy?.();
@@ -190,21 +179,21 @@ async function readBody(body: unknown, deadlineAt: number, maxBytes = Infinity):
 				resolve(Buffer.concat(chunks));
 			}
 		};
-		abortableSleep(Math.max(0, deadlineAt - Date.now()), timer.signal).then(
-			() => finish(new DeadlineError()),
-			() => undefined,
-		);
+		void deadline.expired.then(() => finish(new DeadlineError()));
 		stream.on('data', (chunk: unknown) => {
 			if (done) return;
 			const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
 			size += buf.length;
 			if (size > maxBytes) return finish(new TooLargeError());
 			chunks.push(buf);
-			if (Date.now() >= deadlineAt) finish(new DeadlineError());
+			if (Date.now() >= deadline.at) finish(new DeadlineError());
 		});
 		stream.on('end', () => finish());
 		stream.on('error', (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))));
-		stream.on('close', () => finish(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
+		// 'close' follows every 'end': the error (and its stack) is only built for a body cut short.
+		stream.on('close', () => {
+			if (!done) finish(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+		});
 	});
 }
 
@@ -298,7 +287,7 @@ export class ApiClient {
 	private async exchange(
 		first: { method: IHttpRequestMethods; url: string; qs?: IDataObject; body?: IDataObject },
 		credential: RunCredential,
-		deadlineAt: number,
+		deadline: Deadline,
 		media: boolean,
 	): Promise<Exchange> {
 		let { method, url, qs, body } = first;
@@ -320,7 +309,7 @@ export class ApiClient {
 			};
 			const response = (await beforeDeadline(
 				withKey ? this.authenticated(options, credential) : this.ctx.helpers.httpRequest(options),
-				deadlineAt,
+				deadline,
 			)) as WireResponse;
 			const status = Number(response.statusCode);
 			const location = header(response.headers, 'location');
@@ -355,13 +344,15 @@ export class ApiClient {
 		for (let attempt = 0; ; attempt++) {
 			// The run's gate: its rate budget and any pause a 429 asked for.
 			await this.budget.take();
-			const deadlineAt = Date.now() + this.retry.timeoutMs;
+			const deadline = this.run.deadlines.start(this.retry.timeoutMs);
 			let exchange: Exchange;
 			let text: unknown;
 			try {
-				exchange = await this.exchange({ method: spec.method ?? 'GET', url, qs: spec.qs, body: spec.body }, credential, deadlineAt, false);
-				if (exchange.kind === 'response') text = await readBody(exchange.response.body, deadlineAt);
+				exchange = await this.exchange({ method: spec.method ?? 'GET', url, qs: spec.qs, body: spec.body }, credential, deadline, false);
+				if (exchange.kind === 'response') text = await readBody(exchange.response.body, deadline);
+				deadline.end();
 			} catch (error) {
+				deadline.end();
 				// Not a network failure (e.g. the credential is missing): n8n's own error says it best.
 				if (error instanceof NodeOperationError) throw asNodeError(this.node, error, this.itemIndex);
 				const code = error instanceof DeadlineError ? error.code : networkCode(error) ?? 'UNKNOWN';
@@ -457,8 +448,15 @@ export class ApiClient {
 		const credential = await this.run.credentials();
 		if (!safeOrigin(fileUrl)) throw new DownloadError('the media link is not a valid URL');
 		await this.budget.take();
-		const deadlineAt = Date.now() + this.retry.timeoutMs;
-		const exchange = await this.exchange({ method: 'GET', url: fileUrl }, credential, deadlineAt, true);
+		const deadline = this.run.deadlines.start(this.retry.timeoutMs);
+		try {
+			return await this.receiveFile(await this.exchange({ method: 'GET', url: fileUrl }, credential, deadline, true), deadline, maxBytes);
+		} finally {
+			deadline.end();
+		}
+	}
+
+	private async receiveFile(exchange: Exchange, deadline: Deadline, maxBytes: number): Promise<{ data: Buffer; mimeType?: string }> {
 		if (exchange.kind !== 'response') throw new DownloadError('redirected to another host');
 		const response = exchange.response;
 		if (response.statusCode < 200 || response.statusCode >= 300) {
@@ -470,7 +468,7 @@ export class ApiClient {
 			discard(response);
 			throw new TooLargeError();
 		}
-		const data = await readBody(response.body, deadlineAt, maxBytes);
+		const data = await readBody(response.body, deadline, maxBytes);
 		const mimeType = header(response.headers, 'content-type')?.split(';')[0].trim();
 		return { data: Buffer.isBuffer(data) ? data : Buffer.from(typeof data === 'string' ? data : JSON.stringify(data ?? '')), mimeType };
 	}

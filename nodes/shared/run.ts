@@ -1,6 +1,7 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { RequestBudget } from './budget';
+import { DeadlineClock } from './deadline';
 import { Redactor } from './redact';
 import type { HostContext } from './types';
 
@@ -24,13 +25,15 @@ function originOf(url: string): string | undefined {
 
 /**
  * Everything one node execution (or one trigger poll) shares across its input items and its parallel lanes:
- * the credential (read once), the request budget with its 429 pause, and the provider's rate discovery (done
- * at most once). The per-item API clients all point at the same run.
+ * the credential (read once), the request budget with its 429 pause, the tries' deadlines, and the provider's rate
+ * discovery (done at most once). The per-item API clients all point at the same run.
  */
 export class RunState {
 	private credential?: Promise<RunCredential>;
 	private loaded?: RunCredential;
 	private discover?: () => Promise<number | undefined>;
+	/** Every try's total deadline, on one clock for the run. */
+	readonly deadlines = new DeadlineClock();
 
 	constructor(
 		readonly ctx: HostContext,
