@@ -9,11 +9,11 @@
 // (see `env` below).
 // Prints the figures and the ratios; asserts nothing.
 //   node bench/pagination.js [--messages 20000] [--latency 20] [--runs 3]
-const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const { n8nBin, createUserFolder, removeUserFolder, importCli, executeWorkflowCli } = require('../test/e2e/harness');
 const { startSimulator } = require('../test/simulators');
+const { cliEnv } = require('./cli-env');
 
 const arg = (name, fallback) => {
 	const i = process.argv.indexOf(`--${name}`);
@@ -156,16 +156,7 @@ async function benchProvider(bin, name) {
 			ours('benchOursLift01', creds[0], lifted),
 			ours('benchOursFast01', creds[1], lifted),
 		];
-		// No task runner: `n8n execute` otherwise boots one in a child process (about a second and a half at ~90 % of a
-		// core) while the measured nodes run, on a 2-core machine. A running n8n server booted it long before; neither
-		// workflow here has a Code node, so no runner is needed.
-		const env = {
-			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none',
-			EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'false',
-			N8N_RUNNERS_MODE: 'external',
-			N8N_RUNNERS_AUTH_TOKEN: crypto.randomBytes(16).toString('hex'),
-		};
-		const runEnv = { ...env, NODE_OPTIONS: `--require ${path.join(__dirname, 'let-output-drain.js')}` };
+		const { env, runEnv } = cliEnv();
 		await importCli(bin, folder, 'credentials', creds, env);
 		await importCli(bin, folder, 'workflow', wfs, env);
 
