@@ -9,5 +9,7 @@ module.exports = {
 	roots: ['<rootDir>/test'],
 	testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.js', '<rootDir>/test/browser/**/*.e2e.test.js'],
 	testTimeout: 300000,
+	// The n8n install happens here, before the suites, where no hook timeout applies.
+	globalSetup: '<rootDir>/test/e2e/global-setup.js',
 	maxWorkers: 1,
 };
