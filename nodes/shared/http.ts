@@ -336,6 +336,21 @@ export class ApiClient {
 		}
 	}
 
+	/** One try of an API request, the reply's body read to the end, all within the try's total deadline. */
+	private async tryOnce(
+		first: { method: IHttpRequestMethods; url: string; qs?: IDataObject; body?: IDataObject },
+		credential: RunCredential,
+	): Promise<{ exchange: Exchange; text: unknown }> {
+		const deadline = this.run.deadlines.start(this.retry.timeoutMs);
+		try {
+			const exchange = await this.exchange(first, credential, deadline, false);
+			const text = exchange.kind === 'response' ? await readBody(exchange.response.body, deadline) : undefined;
+			return { exchange, text };
+		} finally {
+			deadline.end();
+		}
+	}
+
 	async request(spec: RequestSpec): Promise<unknown> {
 		const credential = await this.run.credentials();
 		const url = credential.baseUrl + spec.path;
@@ -344,15 +359,11 @@ export class ApiClient {
 		for (let attempt = 0; ; attempt++) {
 			// The run's gate: its rate budget and any pause a 429 asked for.
 			await this.budget.take();
-			const deadline = this.run.deadlines.start(this.retry.timeoutMs);
 			let exchange: Exchange;
 			let text: unknown;
 			try {
-				exchange = await this.exchange({ method: spec.method ?? 'GET', url, qs: spec.qs, body: spec.body }, credential, deadline, false);
-				if (exchange.kind === 'response') text = await readBody(exchange.response.body, deadline);
-				deadline.end();
+				({ exchange, text } = await this.tryOnce({ method: spec.method ?? 'GET', url, qs: spec.qs, body: spec.body }, credential));
 			} catch (error) {
-				deadline.end();
 				// Not a network failure (e.g. the credential is missing): n8n's own error says it best.
 				if (error instanceof NodeOperationError) throw asNodeError(this.node, error, this.itemIndex);
 				const code = error instanceof DeadlineError ? error.code : networkCode(error) ?? 'UNKNOWN';
