@@ -125,6 +125,14 @@ interface ByteStream extends AsyncIterable<unknown> {
 	destroy?: () => void;
 }
 
+/** A request as it first leaves: redirects may change its method, URL and body. */
+interface OutgoingRequest {
+	method: IHttpRequestMethods;
+	url: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+}
+
 interface WireResponse {
 	statusCode: number;
 	headers: IDataObject;
@@ -285,7 +293,7 @@ export class ApiClient {
 	 * body is still a stream (or whatever the helper gave) when this returns.
 	 */
 	private async exchange(
-		first: { method: IHttpRequestMethods; url: string; qs?: IDataObject; body?: IDataObject },
+		first: OutgoingRequest,
 		credential: RunCredential,
 		deadline: Deadline,
 		media: boolean,
@@ -338,7 +346,7 @@ export class ApiClient {
 
 	/** One try of an API request, the reply's body read to the end, all within the try's total deadline. */
 	private async tryOnce(
-		first: { method: IHttpRequestMethods; url: string; qs?: IDataObject; body?: IDataObject },
+		first: OutgoingRequest,
 		credential: RunCredential,
 	): Promise<{ exchange: Exchange; text: unknown }> {
 		const deadline = this.run.deadlines.start(this.retry.timeoutMs);
