@@ -1,8 +1,8 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { buildProperties } from '../shared/descriptions';
-import { route } from '../shared/router';
+import { buildProperties } from '../shared/descriptions/actionDescriptions';
+import { route } from '../shared/actions/router';
 import { chirpAdapter } from './adapter';
 
 export class Chirp implements INodeType {

@@ -1,8 +1,8 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 
-import { pollMessages } from '../shared/poll';
-import { buildTriggerProperties } from '../shared/triggerDescriptions';
+import { pollMessages } from '../shared/polling/poll';
+import { buildTriggerProperties } from '../shared/descriptions/triggerDescriptions';
 import { chirpAdapter } from './adapter';
 
 export class ChirpTrigger implements INodeType {

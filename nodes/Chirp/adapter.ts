@@ -1,9 +1,9 @@
 import { NodeApiError } from 'n8n-workflow';
 
 import { asNodeError, messageFromBody } from '../shared/errors';
-import type { ApiClient } from '../shared/http';
+import type { ApiClient } from '../shared/transport/http';
 import { record } from '../shared/mapping';
-import { pathSegment } from '../shared/path';
+import { pathSegment } from '../shared/transport/path';
 import type { Page, PageRef, ProviderAdapter } from '../shared/provider';
 import type { ListQuery, MessageLookup } from '../shared/types';
 import { toMessage } from './toMessage';

@@ -1,9 +1,9 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError } from '../shared/errors';
-import type { ApiClient } from '../shared/http';
+import type { ApiClient } from '../shared/transport/http';
 import { record, str } from '../shared/mapping';
-import type { Delivery, EventChoice, WebhookAdapter, WebhookInput } from '../shared/webhookTrigger';
+import type { Delivery, EventChoice, WebhookAdapter, WebhookInput } from '../shared/instant/webhookTrigger';
 import { chirpAdapter } from './adapter';
 
 const RECEIVED = 'messages.whatsapp.received';

@@ -1,8 +1,8 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { buildInstantTriggerProperties } from '../shared/webhookDescriptions';
-import { checkExists, create, receive, remove } from '../shared/webhookTrigger';
+import { buildInstantTriggerProperties } from '../shared/descriptions/webhookDescriptions';
+import { checkExists, create, receive, remove } from '../shared/instant/webhookTrigger';
 import { doubleTickWebhook } from './webhook';
 
 export class DoubleTickInstantTrigger implements INodeType {

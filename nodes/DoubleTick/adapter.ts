@@ -1,5 +1,5 @@
-import { withNumberHint } from '../shared/hints';
-import type { ApiClient } from '../shared/http';
+import { withNumberHint } from '../shared/descriptions/hints';
+import type { ApiClient } from '../shared/transport/http';
 import { record } from '../shared/mapping';
 import { digitsOf } from '../shared/phone';
 import type { Page, PageRef, ProviderAdapter } from '../shared/provider';

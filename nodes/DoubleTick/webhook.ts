@@ -1,7 +1,7 @@
-import type { ApiClient } from '../shared/http';
+import type { ApiClient } from '../shared/transport/http';
 import { record, str } from '../shared/mapping';
 import { digitsOf, normalizeProviderNumber } from '../shared/phone';
-import type { Delivery, WebhookAdapter, WebhookInput } from '../shared/webhookTrigger';
+import type { Delivery, WebhookAdapter, WebhookInput } from '../shared/instant/webhookTrigger';
 import { doubleTickAdapter } from './adapter';
 
 function listOf(body: unknown): Array<Record<string, unknown>> {

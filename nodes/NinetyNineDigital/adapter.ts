@@ -1,6 +1,6 @@
 import type { ProviderFailure } from '../shared/errors';
-import type { ApiClient } from '../shared/http';
-import { withNumberHint } from '../shared/hints';
+import type { ApiClient } from '../shared/transport/http';
+import { withNumberHint } from '../shared/descriptions/hints';
 import { record } from '../shared/mapping';
 import { digitsOf } from '../shared/phone';
 import type { Page, PageRef, ProviderAdapter } from '../shared/provider';

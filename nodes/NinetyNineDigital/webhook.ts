@@ -1,10 +1,10 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ApiClient } from '../shared/http';
+import type { ApiClient } from '../shared/transport/http';
 import { record } from '../shared/mapping';
 import { digitsOf } from '../shared/phone';
-import type { Delivery, StoredRegistration, WebhookAdapter, WebhookInput } from '../shared/webhookTrigger';
+import type { Delivery, StoredRegistration, WebhookAdapter, WebhookInput } from '../shared/instant/webhookTrigger';
 import { ninetyNineDigitalAdapter } from './adapter';
 
 /** The settings `setWebhook` overwrites together with the URL (all sent every time: omitted ones are undocumented). */

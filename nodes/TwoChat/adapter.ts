@@ -1,8 +1,8 @@
 import { messageFromBody } from '../shared/errors';
-import { withNumberHint } from '../shared/hints';
-import type { ApiClient } from '../shared/http';
+import { withNumberHint } from '../shared/descriptions/hints';
+import type { ApiClient } from '../shared/transport/http';
 import { record } from '../shared/mapping';
-import { pathSegment } from '../shared/path';
+import { pathSegment } from '../shared/transport/path';
 import type { Page, PageRef, ProviderAdapter } from '../shared/provider';
 import type { ListQuery, MessageLookup } from '../shared/types';
 import { toMessage } from './toMessage';

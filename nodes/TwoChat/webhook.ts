@@ -1,9 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { asNodeError } from '../shared/errors';
-import type { ApiClient } from '../shared/http';
+import type { ApiClient } from '../shared/transport/http';
 import { record } from '../shared/mapping';
-import type { Delivery, EventChoice, WebhookAdapter, WebhookInput } from '../shared/webhookTrigger';
+import type { Delivery, EventChoice, WebhookAdapter, WebhookInput } from '../shared/instant/webhookTrigger';
 import { twoChatAdapter } from './adapter';
 
 /** 2Chat's events per Event value: one subscription per event and number. */

@@ -1,4 +1,4 @@
-import type { ApiClient, TransportRules } from './http';
+import type { ApiClient, TransportRules } from './transport/http';
 import type { ListQuery, MessageLookup, NormalizedMessage, ProviderId } from './types';
 
 export type Operation = 'getConversation' | 'getMessage' | 'getAll';

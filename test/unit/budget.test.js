@@ -1,6 +1,6 @@
-// The run's gate (nodes/shared/budget.ts): the rate budget, its re-timing when the real rate is known, and the
+// The run's gate (nodes/shared/transport/budget.ts): the rate budget, its re-timing when the real rate is known, and the
 // pause a 429 asks for.
-const { RequestBudget } = require('../../dist/nodes/shared/budget');
+const { RequestBudget } = require('../../dist/nodes/shared/transport/budget');
 
 const since = (t0) => Date.now() - t0;
 

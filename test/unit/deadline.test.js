@@ -1,6 +1,6 @@
 // The run's deadline clock: one sleeping loop watches every try's total deadline. A deadline must fire on time
 // (not a tick late), a try that ended must never fire, and an idle clock must stop (nothing left behind).
-const { DeadlineClock, CLOCK_TICK_MS } = require('../../dist/nodes/shared/deadline');
+const { DeadlineClock, CLOCK_TICK_MS } = require('../../dist/nodes/shared/transport/deadline');
 
 const settled = (promise, ms) =>
 	Promise.race([promise.then(() => 'expired'), new Promise((resolve) => setTimeout(() => resolve('pending'), ms))]);

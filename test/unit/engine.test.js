@@ -1,5 +1,5 @@
 // The pagination engine alone, with a scripted provider: concurrency limits and the 429 halving.
-const { paginate } = require('../../dist/nodes/shared/paginate');
+const { paginate } = require('../../dist/nodes/shared/history/paginate');
 
 function fakeProvider({ pages, size, throttleAt = -1, latencyMs = 5 }) {
 	const state = { inFlight: 0, maxInFlight: [], calls: [], startedAt: [] };

@@ -34,7 +34,7 @@ describe.each(cases)('%s: unknown business number', (name, typed, sent) => {
 
 test('other errors and 404s without numbers pass unchanged', () => {
 	const { NodeApiError } = require('n8n-workflow');
-	const { addNumberHint } = require('../../dist/nodes/shared/hints');
+	const { addNumberHint } = require('../../dist/nodes/shared/descriptions/hints');
 	const node = { name: 'n', type: 't', typeVersion: 1, position: [0, 0], parameters: {}, id: '1' };
 	const e401 = new NodeApiError(node, { message: 'x' }, { httpCode: '401', message: 'rejected' });
 	expect(addNumberHint(e401, 'P', { 'Business Number': '1' }).message).toBe('rejected');

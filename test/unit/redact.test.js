@@ -1,5 +1,5 @@
-// The one unit that scrubs credential values from provider text (nodes/shared/redact.ts).
-const { Redactor } = require('../../dist/nodes/shared/redact');
+// The one unit that scrubs credential values from provider text (nodes/shared/transport/redact.ts).
+const { Redactor } = require('../../dist/nodes/shared/transport/redact');
 
 const KEY = 'sk_live/"AbC"\\123+&x';
 const r = Redactor.forCredentials({ apiKey: KEY, baseUrl: 'https://api.example.com', secondSecret: 'other-secret', pin: '12', port: 4431 });

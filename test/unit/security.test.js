@@ -220,8 +220,8 @@ describe('a 429 pauses the whole run', () => {
 	// Four lanes of one run, each sending requests one after another (as the engine's parallel page requests and
 	// media downloads do). The paging engine itself holds pages back behind a throttled one, so the lanes are
 	// driven here directly, on the transport every node uses.
-	const { ApiClient } = require('../../dist/nodes/shared/http');
-	const { RequestBudget } = require('../../dist/nodes/shared/budget');
+	const { ApiClient } = require('../../dist/nodes/shared/transport/http');
+	const { RequestBudget } = require('../../dist/nodes/shared/transport/budget');
 	const { ninetyNineDigitalAdapter } = require('../../dist/nodes/NinetyNineDigital/adapter');
 
 	test('after a 429 with Retry-After: 2 no lane starts a request before that time; requests on the wire finish', async () => {

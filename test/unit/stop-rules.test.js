@@ -9,7 +9,7 @@ const {
 	pageEndsHistory,
 	newestFirstOrder,
 	paginate,
-} = require('../../dist/nodes/shared/paginate');
+} = require('../../dist/nodes/shared/history/paginate');
 
 const PAGES = { kind: 'pages', first: 0, size: 10 };
 const CURSOR = { kind: 'cursor', size: 10 };

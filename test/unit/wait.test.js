@@ -1,6 +1,6 @@
 // The abortable wait: n8n-workflow's sleepWithAbort where the running n8n has it, else (n8n 2.40 and later dropped
 // it) short steps that look at the signal. Both must end at the time asked, and end early when aborted.
-const { abortableSleep, steppedSleep } = require('../../dist/nodes/shared/wait');
+const { abortableSleep, steppedSleep } = require('../../dist/nodes/shared/transport/wait');
 
 describe.each([
 	['abortableSleep', abortableSleep],

@@ -2,16 +2,16 @@ import { createHash, randomBytes, timingSafeEqual } from 'crypto';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IHookFunctions, INodeExecutionData, IPollFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { createClient } from './client';
-import { millisOf } from './dates';
-import { asNodeError, parameterLabel } from './errors';
-import type { ApiClient } from './http';
-import { readOptions } from './input';
-import { matchesQuery, paginate } from './paginate';
-import { parsePhone } from './phone';
-import type { ProviderAdapter } from './provider';
-import { toItems } from './router';
-import type { Direction, ListQuery, NormalizedMessage } from './types';
+import { createClient } from '../transport/client';
+import { millisOf } from '../dates';
+import { asNodeError, parameterLabel } from '../errors';
+import type { ApiClient } from '../transport/http';
+import { readOptions } from '../input';
+import { matchesQuery, paginate } from '../history/paginate';
+import { parsePhone } from '../phone';
+import type { ProviderAdapter } from '../provider';
+import { toItems } from '../actions/router';
+import type { Direction, ListQuery, NormalizedMessage } from '../types';
 
 /** The values of the `event` parameter. */
 export type EventChoice = 'inbound' | 'outbound' | 'any';

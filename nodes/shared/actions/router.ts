@@ -1,15 +1,15 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { createClient, createRun } from './client';
-import { asNodeError } from './errors';
-import { readOptions } from './input';
-import { downloadMedia } from './media';
+import { createClient, createRun } from '../transport/client';
+import { asNodeError } from '../errors';
+import { readOptions } from '../input';
+import { downloadMedia } from '../transport/media';
 import { prepareGetMessage } from './operations/getMessage.operation';
 import { prepareList } from './operations/list.operation';
-import type { ProviderAdapter } from './provider';
-import type { RunState } from './run';
-import type { HostContext, NormalizedMessage } from './types';
+import type { ProviderAdapter } from '../provider';
+import type { RunState } from '../transport/run';
+import type { HostContext, NormalizedMessage } from '../types';
 
 function prepare(ctx: HostContext, adapter: ProviderAdapter, operation: string, itemIndex: number) {
 	switch (operation) {

@@ -1,11 +1,11 @@
-import type { ApiClient } from '../http';
-import { readLimit, readListQuery, timezone } from '../input';
-import type { RunOptions } from '../input';
-import { paginatePages } from '../paginate';
-import type { ProviderAdapter } from '../provider';
-import { buildTranscript } from '../transcript';
-import type { Transcript } from '../transcript';
-import type { HostContext, NormalizedMessage } from '../types';
+import type { ApiClient } from '../../transport/http';
+import { readLimit, readListQuery, timezone } from '../../input';
+import type { RunOptions } from '../../input';
+import { paginatePages } from '../../history/paginate';
+import type { ProviderAdapter } from '../../provider';
+import { buildTranscript } from '../../transcript';
+import type { Transcript } from '../../transcript';
+import type { HostContext, NormalizedMessage } from '../../types';
 
 /** Get Conversation and Get Many (Get All, paginate): the same engine, different required parameters. */
 export function prepareList(ctx: HostContext, adapter: ProviderAdapter, op: 'getConversation' | 'getAll', itemIndex: number) {

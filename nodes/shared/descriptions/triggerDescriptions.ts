@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { contactFilter, contactHint, optionsFor, phoneHint } from './descriptions';
-import type { ProviderAdapter } from './provider';
+import { contactFilter, contactHint, optionsFor, phoneHint } from './actionDescriptions';
+import type { ProviderAdapter } from '../provider';
 
 const TRIGGER_OPTIONS = ['binaryPropertyName', 'downloadMedia', 'includeRaw', 'maxMediaSize'];
 

@@ -1,12 +1,12 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import type { ApiClient } from '../http';
-import { asNodeError, notFoundError } from '../errors';
-import { readLookup } from '../input';
-import type { RunOptions } from '../input';
-import { paginate } from '../paginate';
-import type { ProviderAdapter } from '../provider';
-import type { HostContext, NormalizedMessage } from '../types';
+import type { ApiClient } from '../../transport/http';
+import { asNodeError, notFoundError } from '../../errors';
+import { readLookup } from '../../input';
+import type { RunOptions } from '../../input';
+import { paginate } from '../../history/paginate';
+import type { ProviderAdapter } from '../../provider';
+import type { HostContext, NormalizedMessage } from '../../types';
 
 /**
  * Get Message: the provider's single-message endpoint where it has one; otherwise a scan of the history

@@ -1,10 +1,10 @@
 import { sleep } from 'n8n-workflow';
 
-import type { ApiClient } from './http';
-import { millisOf } from './dates';
-import { contentKey } from './mapping';
-import type { Page, PageRef, PageStyle, ProviderAdapter } from './provider';
-import type { ListQuery, NormalizedMessage } from './types';
+import type { ApiClient } from '../transport/http';
+import { millisOf } from '../dates';
+import { contentKey } from '../mapping';
+import type { Page, PageRef, PageStyle, ProviderAdapter } from '../provider';
+import type { ListQuery, NormalizedMessage } from '../types';
 
 export interface PaginateOptions {
 	/** Stop after this many messages; undefined = follow pagination to the end. */

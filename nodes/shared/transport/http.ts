@@ -3,11 +3,11 @@ import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, INode } fro
 
 import { RequestBudget } from './budget';
 import type { Deadline } from './deadline';
-import { apiError, asNodeError, messageFromBody } from './errors';
-import type { ProviderFailure } from './errors';
+import { apiError, asNodeError, messageFromBody } from '../errors';
+import type { ProviderFailure } from '../errors';
 import { RunState } from './run';
 import type { RunCredential } from './run';
-import type { HostContext } from './types';
+import type { HostContext } from '../types';
 
 export interface RequestSpec {
 	method?: IHttpRequestMethods;

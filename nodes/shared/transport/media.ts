@@ -1,7 +1,7 @@
 import type { IBinaryData } from 'n8n-workflow';
 
 import type { ApiClient } from './http';
-import type { NormalizedMessage } from './types';
+import type { NormalizedMessage } from '../types';
 
 const EXTENSIONS: Record<string, string> = {
 	'image/jpeg': 'jpg',

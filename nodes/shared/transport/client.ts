@@ -1,9 +1,9 @@
 import { RequestBudget } from './budget';
 import { ApiClient, DEFAULT_RETRY } from './http';
-import type { RunOptions } from './input';
-import type { ProviderAdapter } from './provider';
+import type { RunOptions } from '../input';
+import type { ProviderAdapter } from '../provider';
 import { RunState } from './run';
-import type { HostContext } from './types';
+import type { HostContext } from '../types';
 
 /**
  * The state one node execution (or one trigger poll) shares: credential, rate budget, 429 pause and the

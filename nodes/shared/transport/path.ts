@@ -1,4 +1,4 @@
-import { inputError, parameterLabel } from './errors';
+import { inputError, parameterLabel } from '../errors';
 import type { ApiClient } from './http';
 
 /**

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { contactFilter, phoneHint, sharedOptions } from './descriptions';
-import type { EventChoice, WebhookAdapter } from './webhookTrigger';
+import { contactFilter, phoneHint, sharedOptions } from './actionDescriptions';
+import type { EventChoice, WebhookAdapter } from '../instant/webhookTrigger';
 
 const TRIGGER_OPTIONS = ['binaryPropertyName', 'downloadMedia', 'includeRaw', 'maxMediaSize'];
 

@@ -1,16 +1,16 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import type { ApiClient } from './http';
-import { createClient } from './client';
-import { millisOf, toIso } from './dates';
-import { asNodeError, inputError, parameterLabel } from './errors';
-import { contentKey } from './mapping';
-import { readOptions, requireValue } from './input';
-import { matchesQuery, paginatePages } from './paginate';
-import { parsePhone } from './phone';
-import type { ProviderAdapter } from './provider';
-import { toItems } from './router';
-import type { Direction, ListQuery, NormalizedMessage } from './types';
+import type { ApiClient } from '../transport/http';
+import { createClient } from '../transport/client';
+import { millisOf, toIso } from '../dates';
+import { asNodeError, inputError, parameterLabel } from '../errors';
+import { contentKey } from '../mapping';
+import { readOptions, requireValue } from '../input';
+import { matchesQuery, paginatePages } from '../history/paginate';
+import { parsePhone } from '../phone';
+import type { ProviderAdapter } from '../provider';
+import { toItems } from '../actions/router';
+import type { Direction, ListQuery, NormalizedMessage } from '../types';
 
 /** Where one watched conversation's history was read up to (JSON only). */
 export interface PollPoint {

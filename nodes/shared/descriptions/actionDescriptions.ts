@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { Operation, ProviderAdapter } from './provider';
+import type { Operation, ProviderAdapter } from '../provider';
 
 /** What a provider's node says beyond the shared parameters. */
 export interface DescriptionSpec {

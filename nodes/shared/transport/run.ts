@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { RequestBudget } from './budget';
 import { DeadlineClock } from './deadline';
 import { Redactor } from './redact';
-import type { HostContext } from './types';
+import type { HostContext } from '../types';
 
 /** The credential as one run uses it: read and decrypted once. */
 export interface RunCredential {
