@@ -1,10 +1,10 @@
-import type { IDataObject, INode, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 
 import { parseDate } from './dates';
 import { inputError, parameterLabel } from './errors';
 import { parsePhone } from './phone';
 import type { Operation, ProviderAdapter } from './provider';
-import type { Direction, HostContext, ListQuery, MessageLookup } from './types';
+import type { Direction, HostContext, ListQuery, MessageLookup, TriggerContext } from './types';
 
 export interface RunOptions {
 	includeRaw: boolean;
@@ -25,7 +25,7 @@ export interface RunOptions {
 /** getNodeParameter of an action node (per item) or a trigger (no items). */
 export function nodeParameter(ctx: HostContext, name: string, itemIndex: number, fallback: unknown): unknown {
 	if ('getInputData' in ctx) return ctx.getNodeParameter(name, itemIndex, fallback);
-	return (ctx as IPollFunctions).getNodeParameter(name, fallback);
+	return (ctx as TriggerContext).getNodeParameter(name, fallback as never);
 }
 
 export function readOptions(ctx: HostContext, itemIndex: number): RunOptions {

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHookFunctions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 export type ProviderId = 'doubletick' | '2chat' | 'chirp' | '99digital';
 export type Direction = 'inbound' | 'outbound';
@@ -77,4 +77,8 @@ export interface MessageLookup {
 	sessionKey?: string;
 }
 
-export type HostContext = IExecuteFunctions | IPollFunctions;
+/** Every context the shared code runs in: action nodes, polls, webhook registration hooks and deliveries. */
+export type HostContext = IExecuteFunctions | IPollFunctions | IHookFunctions | IWebhookFunctions;
+
+/** The contexts without input items, whose getNodeParameter takes no item index. */
+export type TriggerContext = IPollFunctions | IHookFunctions | IWebhookFunctions;

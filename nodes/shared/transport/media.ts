@@ -41,7 +41,10 @@ export async function downloadMedia(api: ApiClient, m: NormalizedMessage, maxByt
 		// What the download told us completes the item's own description of the file.
 		m.media.mimeType = mimeType ?? null;
 		m.media.size = m.media.size ?? file.data.length;
-		return await api.ctx.helpers.prepareBinaryData(file.data, fileNameFor(m, mimeType), mimeType);
+		const helpers = api.ctx.helpers;
+		// Registration hooks have no binary helpers; they never download media.
+		if (!('prepareBinaryData' in helpers)) throw new Error('binary data is not available in this context');
+		return await helpers.prepareBinaryData(file.data, fileNameFor(m, mimeType), mimeType);
 	} catch (error) {
 		m.media.error = `Download failed: ${api.redact((error as Error).message)}`;
 		return undefined;

@@ -1,0 +1,93 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ApiClient } from '../transport/http';
+import type { ProviderAdapter } from '../provider';
+import type { ListQuery } from '../types';
+
+/** The values of the `event` parameter. */
+export type EventChoice = 'inbound' | 'outbound' | 'any';
+
+/** Where the provider sends our per-registration secret back. */
+export type SecretCarrier = { kind: 'query'; name: string } | { kind: 'header'; name: string } | { kind: 'bearer' };
+
+/** What the node asks the provider for, read from its parameters. */
+export interface WebhookInput {
+	/** The URL the provider must call, secret included where it travels in the URL. */
+	url: string;
+	secret: string;
+	event: EventChoice;
+	businessNumber?: string;
+	manual: boolean;
+	replaceExisting: boolean;
+	/** The workflow's name, for registrations the provider shows to the user. */
+	label: string;
+	/** True for any URL of this node (production or test, any secret). */
+	isOurs(url: string): boolean;
+	/** True for this node's test URL (any secret). */
+	isTestUrl(url: string): boolean;
+}
+
+/** One registration as stored in static data (JSON only). */
+export interface StoredRegistration {
+	ids: string[];
+	url: string;
+	secret: string;
+	event: EventChoice;
+	businessNumber?: string;
+	/** A single-slot provider's settings before we took the slot over (restored on delete). */
+	previous?: IDataObject;
+}
+
+/** One item of a delivery, already in the history API's shape so the history mapping reads it. */
+export interface Delivery {
+	kind: 'message' | 'status' | 'other';
+	/** The message in the shape the provider's history `toMessage` reads. */
+	record?: unknown;
+	/** The payload as delivered (goes under `raw` with Include Raw). */
+	original?: unknown;
+	/** Context the payload lacks (e.g. DoubleTick's numbers). */
+	query?: ListQuery;
+}
+
+/**
+ * The webhook side of one provider, next to its history adapter. A new provider is one more folder with one of
+ * these; the core does not change.
+ */
+export interface WebhookAdapter {
+	history: ProviderAdapter;
+	/** The `event` values the provider can push. */
+	events: EventChoice[];
+	secret: SecretCarrier;
+	/** The business number is needed to register (all but Chirp, where it only filters). */
+	needsBusinessNumber: boolean;
+	/** The history lists one contact at a time (DoubleTick): catch-up reads the contacts it has seen. */
+	catchUpPerContact?: boolean;
+	/** The registrations the provider has now (ours and others'); the core keeps those with our exact URL. */
+	list(api: ApiClient, input: WebhookInput): Promise<Array<{ id: string; url: string }>>;
+	/** Registers `input.url`; returns the provider's ids (and a single-slot provider's previous settings). */
+	register(api: ApiClient, input: WebhookInput): Promise<{ ids: string[]; previous?: IDataObject }>;
+	/** Removes exactly our registration; returns a text for the log when the user must act by hand. */
+	unregister(api: ApiClient, stored: StoredRegistration, input: WebhookInput): Promise<{ manualAction?: string } | void>;
+	/** A request body (and headers) → the items it carries. Tolerant of every documented shape. */
+	parse(body: unknown, headers: IDataObject): Delivery[];
+}
+
+/** What an instant trigger keeps in the workflow's static data (node scope, JSON only). */
+export interface InstantState {
+	/** The production registration; `test` is the one of "Listen for test event". */
+	live?: StoredRegistration;
+	test?: StoredRegistration;
+	/** The newest message time seen (ISO): catch-up reads the history from here. */
+	cursor?: string;
+	/** Ids emitted recently (newest last): retries and duplicates of these start nothing. */
+	recent?: string[];
+	/** Set when the trigger was down (n8n start, re-activation): the next delivery catches up first. */
+	resume?: boolean;
+	resumeId?: string;
+	/** When the history was last read (ISO): a delivery after a long silence checks for gaps. */
+	checkedAt?: string;
+	/** Contacts seen lately (DoubleTick's catch-up reads one contact at a time). */
+	contacts?: string[];
+	/** The n8n process that handled the last delivery: another one means n8n was restarted (or another process took over). */
+	process?: string;
+}
