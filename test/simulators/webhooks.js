@@ -15,6 +15,7 @@
 //        retries: n     a failed attempt (non-2xx, error or no answer within timeoutMs) is retried n times
 //        timeoutMs      the provider's answer timeout (default 5000, as 99digital and Chirp document)
 //        wrongSecret: true  deliveries carry a wrong secret (token / header / bearer)
+//        dropQuery: true    the provider calls the registered URL without its query string (no token at all)
 //        wrap: true     DoubleTick: the body is wrapped as { payload: {...} } (help-center examples)
 //        reorder: true  deliveries are held until release(), then sent newest first
 //   await sim.webhooks.release()             sends held deliveries (reversed: out of order)
@@ -269,7 +270,7 @@ function attachWebhooks(sim, opts = {}) {
     state: def.initState(),
     deliveries: [],
     held: [],
-    switches: { drop: 0, duplicate: false, retries: 0, retryDelayMs: 50, timeoutMs: 5000, wrongSecret: false, wrap: false, reorder: false },
+    switches: { drop: 0, duplicate: false, retries: 0, retryDelayMs: 50, timeoutMs: 5000, wrongSecret: false, dropQuery: false, wrap: false, reorder: false },
   };
   const routes = def.routes(W);
   const isManagement = (ctx) => routes.some((r) => r.method === ctx.method && r.path.test(ctx.pathname));
@@ -304,7 +305,7 @@ function attachWebhooks(sim, opts = {}) {
     W.state = def.initState();
     W.deliveries.length = 0;
     W.held.length = 0;
-    W.switches = { drop: 0, duplicate: false, retries: 0, retryDelayMs: 50, timeoutMs: 5000, wrongSecret: false, wrap: false, reorder: false };
+    W.switches = { drop: 0, duplicate: false, retries: 0, retryDelayMs: 50, timeoutMs: 5000, wrongSecret: false, dropQuery: false, wrap: false, reorder: false };
   };
 
   W.registrations = () => def.registrations(W);
@@ -329,6 +330,7 @@ function attachWebhooks(sim, opts = {}) {
     const records = [];
     let targets = def.targets(W, raw, sim);
     if (sw.wrongSecret) targets = targets.map((t) => def.spoil(t));
+    if (sw.dropQuery) targets = targets.map((t) => ({ ...t, url: t.url.split('?')[0] }));
     for (const target of targets) {
       const payload = sw.wrap && sim.provider === 'doubletick' ? { payload: body } : body;
       const record = { provider: sim.provider, registrationId: target.id, url: target.url, messageId: def.idOf(raw), kind, payload, attempts: [], dropped: false };

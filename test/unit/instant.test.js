@@ -133,14 +133,71 @@ describe.each(Object.keys(PROVIDERS))('%s instant trigger', (name) => {
 		const [wrong] = await sim.webhooks.deliver(inbound());
 		expect(wrong.attempts.map((a) => a.status)).toEqual([403]);
 		sim.webhooks.switches.wrongSecret = false;
-		// A request without any secret at all.
-		const bare = await fetch(n8n.url('trigger'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sim.webhooks.deliveries[0].payload) });
+		// A request without any secret at all, for a message the provider never stored.
+		sim.webhooks.switches.drop = 1;
+		const forged = (await sim.webhooks.deliver(inbound(CONTACTS[0], 'forged'), { store: false }))[0].payload;
+		const bare = await fetch(n8n.url('trigger'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(forged) });
 		expect(bare.status).toBe(403);
 
 		const [status] = await sim.webhooks.deliverStatus(sim.messages[0], 'read');
 		expect(status.attempts.map((a) => a.status)).toEqual([200]);
 		expect(n8n.executions).toHaveLength(0);
 		expect(n8n.responses.map((r) => r.error).filter(Boolean)).toEqual([]);
+	});
+
+	test('a provider that calls the URL without its query string: real messages are emitted once, read back from the history; a forged one is refused; one warning', async () => {
+		await n8n.activate();
+		if (p.secretIn !== 'url') {
+			// Providers that send the secret in a header always send it: a request without it is refused, even for a
+			// message the history has.
+			sim.webhooks.switches.drop = 1;
+			const [stored] = await sim.webhooks.deliver(inbound(CONTACTS[1], 'stored, sent without the header'));
+			const bare = await fetch(n8n.url('trigger'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(stored.payload) });
+			expect(bare.status).toBe(403);
+			expect(n8n.executions).toHaveLength(0);
+			return;
+		}
+		sim.webhooks.switches.dropQuery = true;
+		const [real] = await sim.webhooks.deliver(inbound(CONTACTS[1], 'no token, real'));
+		const [again] = await sim.webhooks.deliver(inbound(CONTACTS[0], 'no token, real too'));
+		const [forged] = await sim.webhooks.deliver(inbound(CONTACTS[0], 'no token, forged'), { store: false });
+		sim.webhooks.switches.dropQuery = false;
+		sim.webhooks.switches.wrongSecret = true;
+		const [wrong] = await sim.webhooks.deliver(inbound(CONTACTS[0], 'wrong token'));
+		expect(real.attempts.map((a) => a.status)).toEqual([200]);
+		expect(again.attempts.map((a) => a.status)).toEqual([200]);
+		expect(forged.attempts.map((a) => a.status)).toEqual([403]);
+		expect(wrong.attempts.map((a) => a.status)).toEqual([403]);
+		expect(n8n.emitted().map((m) => m.text)).toEqual(['no token, real', 'no token, real too']);
+		expect(n8n.emitted().map((m) => m.id)).toEqual([real.messageId, again.messageId]);
+		const warnings = n8n.logs.filter(([level, m]) => level === 'warn' && /without the token/.test(m));
+		expect(warnings).toHaveLength(1);
+		expect(warnings[0][1]).toContain(name === 'twochat' ? '2Chat' : '99digital');
+		expect(warnings[0][1]).not.toContain(n8n.staticData.live.secret);
+		// The same message delivered again (with or without its token) starts nothing more.
+		sim.webhooks.switches.wrongSecret = false;
+		sim.webhooks.switches.dropQuery = true;
+		await sim.webhooks.deliver(sim.messages.find((m) => p.idOf(m) === real.messageId), { store: false });
+		expect(n8n.executions).toHaveLength(2);
+	});
+
+	test('Authorization carriers: the secret is accepted as `Bearer <secret>` and bare; a wrong value in either form is refused', async () => {
+		if (p.secretIn !== 'bearer') return;
+		await n8n.activate();
+		const secret = n8n.staticData.live.secret;
+		const payloadOf = async (text) => (await sim.webhooks.deliver(inbound(CONTACTS[0], text), { store: true }))[0].payload;
+		sim.webhooks.switches.drop = 2;
+		const first = await payloadOf('bare form');
+		const second = await payloadOf('bearer form');
+		const post = (body, authorization) =>
+			fetch(n8n.url('trigger'), { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(body) });
+		expect((await post(first, `Bearer ${secret}x`)).status).toBe(403);
+		expect((await post(first, `${secret}x`)).status).toBe(403);
+		expect((await post(first, '')).status).toBe(403);
+		expect((await post(first, secret)).status).toBe(200);
+		expect((await post(second, `Bearer ${secret}`)).status).toBe(200);
+		await n8n.idle();
+		expect(n8n.emitted().map((m) => m.text)).toEqual(['bare form', 'bearer form']);
 	});
 
 	test('deactivation removes exactly our registration (DoubleTick: says what to remove by hand)', async () => {

@@ -7,7 +7,8 @@ import { readOptions } from '../input';
 import type { RunOptions } from '../input';
 import { matchesQuery } from '../history/paginate';
 import type { NormalizedMessage } from '../types';
-import { presentedSecret, sameSecret } from './authenticate';
+import { authenticity } from './authenticate';
+import { confirmFromHistory, warnDroppedToken } from './confirm';
 import { catchUpCandidates, CLOCK_SKEW_MS, GAP_CHECK_MS, readSince } from './catchUp';
 import { instantState } from './context';
 import { deliveredMessages, filterQuery } from './deliveries';
@@ -25,7 +26,8 @@ export async function receive(this: IWebhookFunctions, wa: WebhookAdapter): Prom
 	const manual = this.getMode() === 'manual';
 	const stored = manual ? s.test : s.live;
 	const res = this.getResponseObject();
-	if (!stored?.secret || !sameSecret(presentedSecret(this, wa.secret), stored.secret)) {
+	const authentic = authenticity(this, wa, stored?.secret);
+	if (!stored || authentic === 'invalid') {
 		res.status(403).json({ message: 'Provided secret is not valid' });
 		return { noWebhookResponse: true };
 	}
@@ -44,9 +46,24 @@ export async function receive(this: IWebhookFunctions, wa: WebhookAdapter): Prom
 	const filters = filterQuery(this, stored.businessNumber);
 	const businessOnServer = false;
 
-	const delivered = deliveredMessages(this, wa, stored, options.includeRaw);
+	let delivered = deliveredMessages(this, wa, stored, options.includeRaw);
 	// Status updates and other events: 200, no execution.
 	if (!delivered.length) return { webhookResponse: 'OK' };
+	if (authentic === 'missing') {
+		warnDroppedToken(this, wa, stored);
+		try {
+			delivered = await confirmFromHistory(createClient(this, adapter, options), wa, stored, delivered, options.includeRaw);
+		} catch (error) {
+			// Unconfirmed, not refused: the provider may retry, and the history check recovers it otherwise.
+			this.logger.warn(`${adapter.displayName} instant trigger: could not read a delivery without its token back from the history: ${(error as Error).message}`);
+			res.status(503).json({ message: 'The delivery could not be confirmed; try again later' });
+			return { noWebhookResponse: true };
+		}
+		if (!delivered.length) {
+			res.status(403).json({ message: 'The delivery carries no token and its message is not in the history' });
+			return { noWebhookResponse: true };
+		}
+	}
 
 	const mem = manual ? undefined : memoryOf(this, stored.secret);
 	const recent = new Set(s.recent ?? []);

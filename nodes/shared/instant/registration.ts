@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 
 import { asNodeError, parameterLabel } from '../errors';
+import { urlQueryCarriers } from './authenticate';
 import { parsePhone } from '../phone';
 import { instantClient, instantState } from './context';
 import type { InstantContext } from './context';
@@ -28,7 +29,8 @@ function pathOf(url: string): string {
 export function readInput(ctx: InstantContext, wa: WebhookAdapter, secret: string): WebhookInput {
 	const node = ctx.getNode();
 	const { base, suffix } = ownPaths(ctx);
-	const url = wa.secret.kind === 'query' ? `${base}?${wa.secret.name}=${secret}` : base;
+	const inUrl = urlQueryCarriers(wa);
+	const url = inUrl.length ? `${base}?${inUrl.map((name) => `${name}=${secret}`).join('&')}` : base;
 	const event = String(ctx.getNodeParameter('event', 'inbound')) as EventChoice;
 	if (!wa.events.includes(event)) {
 		throw new NodeOperationError(node, `${wa.history.displayName} cannot push "${event}" messages; use ${wa.events.map((e) => `"${e}"`).join(' or ')}`);

@@ -7,8 +7,18 @@ import type { ListQuery } from '../types';
 /** The values of the `event` parameter. */
 export type EventChoice = 'inbound' | 'outbound' | 'any';
 
-/** Where the provider sends our per-registration secret back. */
-export type SecretCarrier = { kind: 'query'; name: string } | { kind: 'header'; name: string } | { kind: 'bearer' };
+/**
+ * Where the provider sends our per-registration secret back:
+ * - `query`: a query parameter; put in the registered URL unless `inUrl` is false (registered elsewhere, e.g. in a
+ *   field of the register body that the provider appends);
+ * - `header`: a header the provider was told to send;
+ * - `authorization`: the Authorization header, as `Bearer <secret>` or bare `<secret>` (`bearer` is the same).
+ */
+export type SecretCarrier =
+	| { kind: 'query'; name: string; inUrl?: boolean }
+	| { kind: 'header'; name: string }
+	| { kind: 'authorization' }
+	| { kind: 'bearer' };
 
 /** What the node asks the provider for, read from its parameters. */
 export interface WebhookInput {
@@ -57,7 +67,8 @@ export interface WebhookAdapter {
 	history: ProviderAdapter;
 	/** The `event` values the provider can push. */
 	events: EventChoice[];
-	secret: SecretCarrier;
+	/** Every place the secret may come back; a request presenting it in any one of them is authentic. */
+	secret: SecretCarrier | SecretCarrier[];
 	/** The business number is needed to register (all but Chirp, where it only filters). */
 	needsBusinessNumber: boolean;
 	/** The history lists one contact at a time (DoubleTick): catch-up reads the contacts it has seen. */
