@@ -216,6 +216,19 @@ describe.each(Object.keys(providers))('%s', (name) => {
 			const asked = new Set(sim.requests.map((r) => r.query.customerNumber));
 			expect([...asked].sort()).toEqual([PEOPLE.A.slice(1), PEOPLE.Y.slice(1)]);
 		});
+
+		test('DoubleTick: a contact whose read fails fails the item with the provider\'s error; the other contacts stop', async () => {
+			sim.clearRequests();
+			const fault = sim.fault({ path: '/chat-messages', status: 404, after: 2, body: { message: 'Customer not found', statusCode: 404 } });
+			const err = await list().catch((e) => e);
+			sim.clearFaults();
+			expect(fault.used).toBe(1);
+			expect(err.constructor.name).toBe('NodeApiError');
+			expect(String(err.httpCode)).toBe('404');
+			expect(err.message).toMatch(/Contact Number \d+/);
+			// Seven contacts, two 7-day windows each, when nothing fails.
+			expect(sim.requests.length).toBeLessThan(14);
+		});
 	}
 });
 

@@ -330,6 +330,7 @@ const MEDIA_OPTIONS = ['binaryPropertyName', 'downloadMedia', 'maxMediaSize'];
 function actionOptions(spec: DescriptionSpec): INodeProperties[] {
 	const options = optionsFor(spec.adapter.displayName).flatMap((o): INodeProperties[] => {
 		if (o.name === 'outputFormat') return actionOutputFormats;
+		if (o.name === 'includeRaw') return [{ ...o, hint: `${o.hint}; on List Conversations, on lastMessage` }];
 		if (!MEDIA_OPTIONS.includes(o.name)) return [o];
 		return [{ ...o, displayOptions: { ...o.displayOptions, hide: { '/operation': ['listConversations'] } } }];
 	});
