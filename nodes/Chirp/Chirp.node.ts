@@ -1,7 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { buildProperties } from '../shared/descriptions/actionDescriptions';
+import { actionSubtitle, buildProperties } from '../shared/descriptions/actionDescriptions';
 import { route } from '../shared/actions/router';
 import { chirpAdapter } from './adapter';
 
@@ -12,8 +12,8 @@ export class Chirp implements INodeType {
 		icon: { light: 'file:../../icons/chirp.svg', dark: 'file:../../icons/chirp.dark.svg' },
 		group: ['input'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] === "getAll" ? "Get Many" : $parameter["operation"] === "getMessage" ? "Get Message" : "Get Conversation"}}',
-		description: 'Read WhatsApp message history from Chirp: a conversation, one message or many, as normalized items',
+		subtitle: actionSubtitle,
+		description: 'Read WhatsApp message history from Chirp: a conversation, one message, many, or the list of conversations and who awaits a reply',
 		// Used verbatim by the editor's "Docs" link; n8n appends tracking parameters to a codex URL, after its #anchor.
 		documentationUrl: 'https://github.com/whatsapp-history/n8n-nodes-whatsapp-history#chirp',
 		defaults: { name: 'Chirp' },
@@ -23,12 +23,14 @@ export class Chirp implements INodeType {
 		credentials: [{ name: 'chirpApi', required: true }],
 		properties: buildProperties({
 			adapter: chirpAdapter,
-			optional: { getConversation: ['businessNumber'], getAll: ['businessNumber'] },
+			optional: { getConversation: ['businessNumber'], getAll: ['businessNumber'], listConversations: ['businessNumber'] },
 			optionalHints: { businessNumber: 'only messages of this number, when your Chirp organization has several' },
 			notes: {
 				getConversation:
 					'Chirp has no per-contact list, so the node reads your organization\'s messages, taking Chirp\'s WhatsApp list to page like its documented SMS list (<a href="https://github.com/whatsapp-history/n8n-nodes-whatsapp-history#chirp" target="_blank">see the README</a>), and keeps this contact\'s.',
 				getAll: 'Chirp documents only the single-message read; its WhatsApp list is taken to page like its documented SMS list (<a href="https://github.com/whatsapp-history/n8n-nodes-whatsapp-history#chirp" target="_blank">see the README</a>).',
+				listConversations:
+					'Chirp has no conversation list: the node reads your organization\'s messages in the window (without dates, the last 7 days) and groups them by contact, taking Chirp\'s WhatsApp list to page like its documented SMS list (<a href="https://github.com/whatsapp-history/n8n-nodes-whatsapp-history#chirp" target="_blank">see the README</a>).',
 			},
 			dateHint: 'Applied by the node: pages are read newest first until they are older than Received After',
 			examples: { messageId: 'e.g. msg_wa_2bX…' },

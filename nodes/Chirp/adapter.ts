@@ -39,6 +39,7 @@ export const chirpAdapter: ProviderAdapter = {
 		getConversation: ['contactNumber'],
 		getMessage: ['messageId'],
 		getAll: [],
+		listConversations: [],
 	},
 	async listPage(api: ApiClient, query: ListQuery, ref: PageRef): Promise<Page> {
 		if (ref.kind !== 'cursor') throw new Error('Chirp pages by cursor');

@@ -33,6 +33,7 @@ export const doubleTickAdapter: ProviderAdapter = {
 		getConversation: ['businessNumber', 'contactNumber'],
 		getMessage: ['messageId', 'businessNumber', 'contactNumber'],
 		getAll: ['businessNumber', 'filters.contactNumber'],
+		listConversations: ['businessNumber', 'contactNumbers'],
 	},
 	async listPage(api: ApiClient, query: ListQuery, ref: PageRef): Promise<Page> {
 		if (ref.kind !== 'windows') throw new Error('DoubleTick reads date windows');

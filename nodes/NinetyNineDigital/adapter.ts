@@ -36,6 +36,7 @@ export const ninetyNineDigitalAdapter: ProviderAdapter = {
 		getConversation: ['businessNumber', 'contactNumber'],
 		getMessage: ['messageId', 'businessNumber'],
 		getAll: ['businessNumber'],
+		listConversations: ['businessNumber'],
 	},
 	async listPage(api: ApiClient, query: ListQuery, ref: PageRef): Promise<Page> {
 		if (ref.kind !== 'pages') throw new Error('99digital pages by number');

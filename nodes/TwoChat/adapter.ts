@@ -43,6 +43,7 @@ export const twoChatAdapter: ProviderAdapter = {
 		getConversation: ['businessNumber', 'contactNumber'],
 		getMessage: ['messageId', 'sessionKey'],
 		getAll: ['businessNumber'],
+		listConversations: ['businessNumber'],
 	},
 	async listPage(api: ApiClient, query: ListQuery, ref: PageRef): Promise<Page> {
 		if (ref.kind !== 'pages') throw new Error('2Chat pages by number');

@@ -6,6 +6,10 @@ import { parsePhone } from './phone';
 import type { Operation, ProviderAdapter } from './provider';
 import type { Direction, HostContext, ListQuery, MessageLookup, TriggerContext } from './types';
 
+/** Options → Output Format: one item per message, one transcript item, or (Get Many) one transcript per contact. */
+export type OutputFormat = 'messages' | 'transcript' | 'transcriptPerContact';
+const OUTPUT_FORMATS: readonly string[] = ['messages', 'transcript', 'transcriptPerContact'];
+
 export interface RunOptions {
 	includeRaw: boolean;
 	downloadMedia: boolean;
@@ -17,7 +21,7 @@ export interface RunOptions {
 	/** Total deadline of one try of one request (connect, headers and the whole body). */
 	timeoutMs: number;
 	/** `undefined` when the user did not choose: messages, or a transcript when the node runs as an AI tool. */
-	outputFormat?: 'messages' | 'transcript';
+	outputFormat?: OutputFormat;
 	/** 0 = no limit. */
 	maxTranscriptLength: number;
 }
@@ -53,8 +57,12 @@ export function readOptions(ctx: HostContext, itemIndex: number): RunOptions {
 
 function outputFormat(node: INode, value: unknown, itemIndex: number): RunOptions['outputFormat'] {
 	if (value === undefined || value === '') return undefined;
-	if (value === 'messages' || value === 'transcript') return value;
-	throw inputError(node, `Invalid value for option "Output Format" (outputFormat): "${String(value)}" (use messages or transcript)`, itemIndex);
+	if (OUTPUT_FORMATS.includes(String(value))) return value as OutputFormat;
+	throw inputError(
+		node,
+		`Invalid value for option "Output Format" (outputFormat): "${String(value)}" (use messages, transcript or transcriptPerContact)`,
+		itemIndex,
+	);
 }
 
 function text(ctx: HostContext, name: string, itemIndex: number): string {
@@ -96,12 +104,7 @@ export function readListQuery(ctx: HostContext, adapter: ProviderAdapter, op: Op
 		if (contact) query.contactNumber = parsePhone(node, contact, 'contactNumber', itemIndex);
 	}
 
-	const tz = timezone(ctx);
-	query.startMs = parseDate(node, filters.startDate, 'filters.startDate', tz, itemIndex);
-	query.endMs = parseDate(node, filters.endDate, 'filters.endDate', tz, itemIndex);
-	if (query.startMs !== undefined && query.endMs !== undefined && query.endMs < query.startMs) {
-		throw inputError(node, `The parameter ${parameterLabel('filters.endDate')} is before ${parameterLabel('filters.startDate')}`, itemIndex);
-	}
+	Object.assign(query, readDateRange(ctx, filters, itemIndex));
 	const direction = String(filters.direction ?? '');
 	if (direction) {
 		if (direction !== 'inbound' && direction !== 'outbound') {
@@ -110,6 +113,18 @@ export function readListQuery(ctx: HostContext, adapter: ProviderAdapter, op: Op
 		query.direction = direction as Direction;
 	}
 	return query;
+}
+
+/** Filters → Received After / Received Before as epoch ms (inclusive); the end must not be before the start. */
+export function readDateRange(ctx: HostContext, filters: IDataObject, itemIndex: number): { startMs?: number; endMs?: number } {
+	const node = ctx.getNode();
+	const tz = timezone(ctx);
+	const startMs = parseDate(node, filters.startDate, 'filters.startDate', tz, itemIndex);
+	const endMs = parseDate(node, filters.endDate, 'filters.endDate', tz, itemIndex);
+	if (startMs !== undefined && endMs !== undefined && endMs < startMs) {
+		throw inputError(node, `The parameter ${parameterLabel('filters.endDate')} is before ${parameterLabel('filters.startDate')}`, itemIndex);
+	}
+	return { startMs, endMs };
 }
 
 /** `undefined` means Return All. */

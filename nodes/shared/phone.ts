@@ -24,6 +24,18 @@ export function parsePhone(node: INode, value: unknown, parameter: string, itemI
 	return `+${digits}`;
 }
 
+/**
+ * A list of numbers typed by the user (DoubleTick's Contact Numbers): separated by commas, semicolons or line
+ * breaks, each read by parsePhone; duplicates (in any format) count once, in the order first given.
+ */
+export function parsePhoneList(node: INode, value: unknown, parameter: string, itemIndex?: number): string[] {
+	const parts = String(value ?? '')
+		.split(/[,;\n]/)
+		.map((c) => c.trim())
+		.filter(Boolean);
+	return [...new Set(parts.map((c) => parsePhone(node, c, parameter, itemIndex)))];
+}
+
 /** Digits only, as APIs that want the number without `+` expect it. */
 export function digitsOf(e164: string): string {
 	return e164.replace(/^\+/, '');

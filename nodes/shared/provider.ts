@@ -1,7 +1,7 @@
 import type { ApiClient, TransportRules } from './transport/http';
 import type { ListQuery, MessageLookup, NormalizedMessage, ProviderId } from './types';
 
-export type Operation = 'getConversation' | 'getMessage' | 'getAll';
+export type Operation = 'getConversation' | 'getMessage' | 'getAll' | 'listConversations';
 
 /** How a provider pages its history. */
 export type PageStyle =

@@ -19,9 +19,16 @@ function completion(message) {
 	return { id: `chatcmpl-${llmCalls.length}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: 'gpt-4o-mini', choices: [{ index: 0, message, finish_reason: message.tool_calls ? 'tool_calls' : 'stop' }], usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 } };
 }
 
+/** What the stand-in model asks the tool for: a conversation read, or (List Conversations) who is waiting. */
+function toolArguments(tool) {
+	if (JSON.stringify(tool.parameters).includes('awaitingReply')) return { awaitingReply: true };
+	return { contactNumber: '+972 50 222 2222', limit: 3, startDate: new Date(Date.now() - 30 * 86400000).toISOString().slice(0, 10) };
+}
+
+let seeded;
 beforeAll(async () => {
 	sim = await startSimulator('chirp', { apiKey: KEY });
-	seed(sim, 'chirp', 40);
+	seeded = seed(sim, 'chirp', 40);
 	llm = http.createServer((req, res) => {
 		let body = '';
 		req.on('data', (c) => (body += c));
@@ -34,7 +41,7 @@ beforeAll(async () => {
 				: completion({
 						role: 'assistant',
 						content: null,
-						tool_calls: [{ id: 'call_1', type: 'function', function: { name: request.tools[0].function.name, arguments: JSON.stringify({ contactNumber: '+972 50 222 2222', limit: 3, startDate: new Date(Date.now() - 30 * 86400000).toISOString().slice(0, 10) }) } }],
+						tool_calls: [{ id: 'call_1', type: 'function', function: { name: request.tools[0].function.name, arguments: JSON.stringify(toolArguments(request.tools[0].function)) } }],
 					});
 			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
 		});
@@ -112,4 +119,57 @@ test('AI Agent → Chirp tool with $fromAI parameters receives a transcript', as
 	expect(answer.output).toContain(lines[2]);
 	expect(answer.output).toMatch(/"messageCount":\s*3/);
 	expect(answer.output).toContain(BUSINESS);
+});
+
+test('AI Agent → Chirp List Conversations tool with Awaiting Reply from $fromAI: who has not been answered yet', async () => {
+	const chirp = await n8n.createCredential({ name: 'chirp waiting', type: 'chirpApi', data: { apiKey: KEY, baseUrl: sim.url } });
+	const openai = await n8n.createCredential({ name: 'fake openai waiting', type: 'openAiApi', data: { apiKey: 'sk-local-fake', url: `http://127.0.0.1:${llm.address().port}/v1` } });
+	const first = llmCalls.length;
+	const wf = {
+		name: 'agent asks who is waiting',
+		nodes: [
+			{ id: 'b0000000-0000-4000-8000-000000000001', name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'b0000000-0000-4000-8000-000000000002', name: 'AI Agent', type: '@n8n/n8n-nodes-langchain.agent', typeVersion: 2, position: [220, 0],
+				parameters: { promptType: 'define', text: 'Which customers have we not answered yet?', options: {} },
+			},
+			{
+				id: 'b0000000-0000-4000-8000-000000000003', name: 'OpenAI Chat Model', type: '@n8n/n8n-nodes-langchain.lmChatOpenAi', typeVersion: 1.2, position: [200, 200],
+				parameters: { model: { __rl: true, mode: 'id', value: 'gpt-4o-mini' }, options: {} },
+				credentials: { openAiApi: { id: openai.id, name: openai.name } },
+			},
+			{
+				id: 'b0000000-0000-4000-8000-000000000004', name: 'Who is waiting', type: 'n8n-nodes-whatsapp-history.chirpTool', typeVersion: 1, position: [420, 200],
+				parameters: {
+					descriptionType: 'manual',
+					toolDescription: 'List the WhatsApp conversations of the last 7 days; with awaitingReply only the customers still waiting for our answer',
+					operation: 'listConversations',
+					returnAll: false,
+					limit: 10,
+					filters: { awaitingReply: "={{ $fromAI('awaitingReply', 'Only customers still waiting for a reply', 'boolean') }}" },
+				},
+				credentials: { chirpApi: { id: chirp.id, name: chirp.name } },
+			},
+		],
+		connections: {
+			'Manual Trigger': { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
+			'OpenAI Chat Model': { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
+			'Who is waiting': { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
+		},
+	};
+	const { execution } = await n8n.runManual(wf);
+	expect(n8n.nodeError(execution, 'AI Agent')).toBeUndefined();
+	expect(JSON.stringify(llmCalls[first].tools[0].function.parameters)).toMatch(/awaitingReply/);
+	const toolRun = execution.data.resultData.runData['Who is waiting'][0].data.ai_tool[0];
+	const response = toolRun[0].json.response;
+	const conversations = Array.isArray(response) ? response : [response];
+	// The seeded contacts whose newest message is inbound, newest first: conversation items, not a transcript.
+	const contacts = [...new Set(seeded.map((s) => s.contact))];
+	const expected = contacts.map((c) => seeded.find((s) => s.contact === c)).filter((s) => s.inbound);
+	expect(expected.length).toBeGreaterThan(0);
+	expect(conversations.map((c) => [c.contactNumber, c.awaitingReply, c.lastMessage.id])).toEqual(expected.map((s) => [s.contact, true, s.id]));
+	expect(conversations[0]).toEqual(expect.objectContaining({ provider: 'chirp', awaitingSince: expect.any(String), lastDirection: 'inbound' }));
+	const [answer] = n8n.nodeOutput(execution, 'AI Agent');
+	expect(answer.output).toMatch(/TOOL RESULT/);
+	for (const s of expected) expect(answer.output).toContain(s.contact);
 });

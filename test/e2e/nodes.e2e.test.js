@@ -116,6 +116,19 @@ describe.each(PROVIDERS)('$node in n8n', (p) => {
 		expect(cof.items).toEqual([{ error: expect.stringMatching(/contactNumber/) }]);
 	});
 
+	test('List Conversations: one item per contact, newest activity first; Awaiting Reply keeps those whose last message is theirs', async () => {
+		const base = { operation: 'listConversations', businessNumber: BUSINESS, returnAll: true, ...(p.node === 'doubleTick' ? { contactNumbers: CONTACTS.join(', ') } : {}) };
+		const { items, error } = await run(p, base);
+		expect(error).toBeUndefined();
+		// The seeded messages are 10 minutes apart, newest first, contacts in turn: each contact's newest is its first.
+		const newest = CONTACTS.map((c) => seeded[p.sim].find((s) => s.contact === c)).sort((a, b) => b.ms - a.ms);
+		expect(items.map((c) => [c.contactNumber, c.lastMessage.id, c.awaitingReply, c.messageCount])).toEqual(
+			newest.map((s) => [s.contact, s.id, s.inbound, seeded[p.sim].filter((x) => x.contact === s.contact).length]),
+		);
+		const waiting = await run(p, { ...base, returnAll: false, limit: 5, filters: { awaitingReply: true } });
+		expect(waiting.items.map((c) => c.contactNumber)).toEqual(newest.filter((s) => s.inbound).map((s) => s.contact));
+	});
+
 	test('a rejected key is a NodeApiError saying so, and the key is nowhere in the execution', async () => {
 		const wrong = await n8n.createCredential({ name: `${p.sim} wrong`, type: p.cred, data: { apiKey: 'wrong-secret-999', baseUrl: sims[p.sim].url } });
 		const wf = manualWorkflow({ node: { name: 'WhatsApp', type: TYPE(p.node), parameters: { operation: 'getConversation', businessNumber: BUSINESS, contactNumber: CONTACTS[0] }, credentials: { [p.cred]: wrong } } });

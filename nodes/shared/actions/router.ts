@@ -7,17 +7,23 @@ import { readOptions } from '../input';
 import { downloadMedia } from '../transport/media';
 import { prepareGetMessage } from './operations/getMessage.operation';
 import { prepareList } from './operations/list.operation';
+import { prepareListConversations } from './operations/listConversations.operation';
 import type { ProviderAdapter } from '../provider';
+import type { PreparedOperation } from './result';
 import type { RunState } from '../transport/run';
 import type { HostContext, NormalizedMessage } from '../types';
 
-function prepare(ctx: HostContext, adapter: ProviderAdapter, operation: string, itemIndex: number) {
+function prepare(ctx: HostContext, adapter: ProviderAdapter, operation: string, itemIndex: number): PreparedOperation {
 	switch (operation) {
 		case 'getConversation':
 		case 'getAll':
 			return prepareList(ctx, adapter, operation, itemIndex);
-		case 'getMessage':
-			return { run: prepareGetMessage(ctx, adapter, itemIndex), transcript: undefined };
+		case 'getMessage': {
+			const read = prepareGetMessage(ctx, adapter, itemIndex);
+			return async (api, options) => ({ messages: await read(api, options) });
+		}
+		case 'listConversations':
+			return prepareListConversations(ctx, adapter, itemIndex);
 		default:
 			throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported`, { itemIndex });
 	}
@@ -52,11 +58,11 @@ export async function toItems(
 export async function route(this: IExecuteFunctions, adapter: ProviderAdapter): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const failed = (error: unknown, item: number): INodeExecutionData => ({ json: { error: (error as Error).message }, pairedItem: { item } });
-	const prepared: Array<(ReturnType<typeof prepare> & { options: ReturnType<typeof readOptions> }) | { error: unknown }> = [];
+	const prepared: Array<{ run: PreparedOperation; options: ReturnType<typeof readOptions> } | { error: unknown }> = [];
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const operation = this.getNodeParameter('operation', i) as string;
-			prepared.push({ options: readOptions(this, i), ...prepare(this, adapter, operation, i) });
+			prepared.push({ options: readOptions(this, i), run: prepare(this, adapter, operation, i) });
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(this.getNode(), error, i);
 			prepared.push({ error });
@@ -75,14 +81,13 @@ export async function route(this: IExecuteFunctions, adapter: ProviderAdapter): 
 		try {
 			execution ??= createRun(this, adapter, item.options);
 			const api = createClient(this, adapter, item.options, execution, i);
-			const messages = await item.run(api, item.options);
-			const transcript = item.transcript?.(messages, item.options);
-			if (transcript) {
-				out.push({ json: transcript, pairedItem: { item: i } });
+			const result = await item.run(api, item.options);
+			if ('json' in result) {
+				for (const json of result.json) out.push({ json, pairedItem: { item: i } });
 				continue;
 			}
 			// A loop, not push(...items): spreading hundreds of thousands of items overflows the call stack.
-			for (const output of await toItems(messages, api, item.options, i)) out.push(output);
+			for (const output of await toItems(result.messages, api, item.options, i)) out.push(output);
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(this.getNode(), error, i);
 			out.push(failed(error, i));

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_WINDOW_DAYS } from '../actions/operations/listConversations.operation';
 import type { Operation, ProviderAdapter } from '../provider';
 
 /** What a provider's node says beyond the shared parameters. */
@@ -42,7 +43,7 @@ export function downloadMediaHint(provider: string): string {
 	return `${links}: turn this on to keep the files in the workflow`;
 }
 
-const OPERATIONS: Operation[] = ['getConversation', 'getMessage', 'getAll'];
+const OPERATIONS: Operation[] = ['getConversation', 'getMessage', 'getAll', 'listConversations'];
 
 function opsWith(spec: DescriptionSpec, parameter: string): Operation[] {
 	return OPERATIONS.filter(
@@ -97,15 +98,26 @@ const operationProperty: INodeProperties = {
 			description: 'Get one WhatsApp message by its ID',
 			action: 'Get a message',
 		},
+		{
+			name: 'List Conversations',
+			value: 'listConversations',
+			description:
+				'List the WhatsApp conversations with messages in a time window, newest activity first: the last message, who wrote last and who is waiting for a reply',
+			action: 'List conversations',
+		},
 	],
 	default: 'getConversation',
 };
 
+/** The node's subtitle in the canvas: the chosen operation's name. */
+export const actionSubtitle =
+	'={{ {"getAll": "Get Many", "getMessage": "Get Message", "listConversations": "List Conversations"}[$parameter["operation"]] || "Get Conversation" }}';
+
 const TIMEZONE_HINT = "A date without an offset is read in the workflow's timezone; items carry UTC (…Z)";
 
 /** Received After (`startDate`) before Received Before (`endDate`): the earlier bound first, as Gmail does. */
-function dateFilters(spec: DescriptionSpec): INodeProperties[] {
-	const extra = spec.dateHint ? ` ${spec.dateHint}.` : '';
+function dateFilters(spec: DescriptionSpec, startHint = spec.dateHint): INodeProperties[] {
+	const extra = startHint ? ` ${startHint}.` : '';
 	return [
 		{
 			displayName: 'Received After',
@@ -139,6 +151,23 @@ const directionFilter: INodeProperties = {
 	description: 'Only messages in this direction',
 	hint: 'Inbound: sent by the contact to your number. Outbound: sent from your number.',
 };
+
+const awaitingReplyFilter: INodeProperties = {
+	displayName: 'Awaiting Reply',
+	name: 'awaitingReply',
+	type: 'boolean',
+	default: false,
+	description: "Whether to keep only the conversations whose last message is the customer's (not answered yet)",
+	hint: "Only conversations whose last message is the customer's. With Received Before = now − 30 minutes: customers waiting over 30 minutes (a reply sent after Received Before counts as an answer).",
+};
+
+/** List Conversations' filters: the window and Awaiting Reply (no direction: a conversation has both). */
+function conversationFilters(spec: DescriptionSpec): INodeProperties[] {
+	return [
+		awaitingReplyFilter,
+		...dateFilters(spec, `Without it, the ${DEFAULT_WINDOW_DAYS} days before Received Before (or before now) are read`),
+	];
+}
 
 export const contactFilter: INodeProperties = {
 	displayName: 'Contact Number',
@@ -201,7 +230,7 @@ export const sharedOptions: INodeProperties[] = [
 		description:
 			'Longest transcript in characters; the oldest lines are cut first and the first line says how many were left out. 0 means no limit.',
 		hint: 'In characters; the oldest lines are cut first. 0 = no limit.',
-		displayOptions: { show: { outputFormat: ['transcript'], '/operation': ['getConversation', 'getAll'] } },
+		displayOptions: { show: { outputFormat: ['transcript', 'transcriptPerContact'], '/operation': ['getConversation', 'getAll'] } },
 	},
 	{
 		displayName: 'Output Format',
@@ -262,6 +291,51 @@ export const sharedOptions: INodeProperties[] = [
 		hint: 'Per request, connect to last byte (default 60); a timed-out try is retried',
 	},
 ];
+
+const transcriptFormat = {
+	name: 'Transcript',
+	value: 'transcript',
+	description:
+		'One item with the conversation as readable lines, oldest first, in the workflow time zone: for AI agents, summaries and CRM notes',
+};
+
+/** Output Format on the action nodes: Get Many also offers one transcript per contact. */
+const actionOutputFormats: INodeProperties[] = [
+	{
+		...(sharedOptions.find((o) => o.name === 'outputFormat') as INodeProperties),
+		options: [{ name: 'Messages', value: 'messages', description: 'One item per message, newest first' }, transcriptFormat],
+		displayOptions: { show: { '/operation': ['getConversation'] } },
+	},
+	{
+		...(sharedOptions.find((o) => o.name === 'outputFormat') as INodeProperties),
+		options: [
+			{ name: 'Messages', value: 'messages', description: 'One item per message, newest first' },
+			transcriptFormat,
+			{
+				name: 'Transcript per Contact',
+				value: 'transcriptPerContact',
+				description:
+					'One transcript item per contact, the contact with the newest message first: a note per customer in one node',
+			},
+		],
+		hint: 'Transcript: one item with readable lines, oldest first. Transcript per Contact: one such item per contact — a CRM note per customer.',
+		displayOptions: { show: { '/operation': ['getAll'] } },
+	},
+];
+
+/** Media options do not apply to List Conversations (its items are conversations, not messages to download). */
+const MEDIA_OPTIONS = ['binaryPropertyName', 'downloadMedia', 'maxMediaSize'];
+
+/** The Options collection of an action node, each option where it applies. */
+function actionOptions(spec: DescriptionSpec): INodeProperties[] {
+	const options = optionsFor(spec.adapter.displayName).flatMap((o): INodeProperties[] => {
+		if (o.name === 'outputFormat') return actionOutputFormats;
+		if (o.name === 'includeRaw') return [{ ...o, hint: `${o.hint}; on List Conversations, on lastMessage` }];
+		if (!MEDIA_OPTIONS.includes(o.name)) return [o];
+		return [{ ...o, displayOptions: { ...o.displayOptions, hide: { '/operation': ['listConversations'] } } }];
+	});
+	return [...options, ...(spec.extraOptions ?? [])];
+}
 
 /** The Options collection for one provider: Download Media says how long that provider's links live. */
 export function optionsFor(provider: string, names?: string[]): INodeProperties[] {
@@ -358,6 +432,7 @@ export function buildProperties(spec: DescriptionSpec): INodeProperties[] {
 			requiredIn(spec, 'sessionKey'),
 			optionalHints.sessionKey,
 		),
+		...contactListProperty(spec),
 		{
 			displayName: 'Return All',
 			name: 'returnAll',
@@ -376,6 +451,25 @@ export function buildProperties(spec: DescriptionSpec): INodeProperties[] {
 			description: 'Max number of results to return',
 			hint: 'The newest messages first; only the pages needed for them are read',
 			displayOptions: { show: { operation: ['getConversation', 'getAll'], returnAll: [false] } },
+		},
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			hint: 'On: every conversation in the window. Off: the Limit conversations with the newest activity.',
+			displayOptions: { show: { operation: ['listConversations'] } },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			hint: 'Conversations, newest activity first. The whole window is read either way: the counts cover all of it.',
+			displayOptions: { show: { operation: ['listConversations'], returnAll: [false] } },
 		},
 		{
 			displayName: 'Filters',
@@ -398,6 +492,16 @@ export function buildProperties(spec: DescriptionSpec): INodeProperties[] {
 			displayOptions: { show: { operation: ['getAll'] } },
 			options: getAllFilters,
 		},
+		{
+			displayName: 'Filters',
+			name: 'filters',
+			type: 'collection',
+			placeholder: 'Add Filter',
+			default: {},
+			description: `The window the conversations are listed for; without dates, the last ${DEFAULT_WINDOW_DAYS} days`,
+			displayOptions: { show: { operation: ['listConversations'] } },
+			options: conversationFilters(spec),
+		},
 		...(scanning
 			? [
 					{
@@ -418,7 +522,32 @@ export function buildProperties(spec: DescriptionSpec): INodeProperties[] {
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
-			options: [...optionsFor(adapter.displayName), ...(spec.extraOptions ?? [])],
+			options: actionOptions(spec),
+		},
+	];
+}
+
+/**
+ * Contact Numbers, where a provider lists history one contact at a time (DoubleTick): the contacts whose
+ * conversations List Conversations reads. Shown only on the operations that need it.
+ */
+function contactListProperty(spec: DescriptionSpec): INodeProperties[] {
+	const ops = requiredIn(spec, 'contactNumbers');
+	if (!ops.length) return [];
+	const provider = spec.adapter.displayName;
+	const style = spec.adapter.pageStyle;
+	const cost = style.kind === 'windows' ? `one ${provider} request per contact and ${style.days}-day window` : `one ${provider} read per contact`;
+	return [
+		{
+			displayName: 'Contact Numbers',
+			name: 'contactNumbers',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: '+972 50-987-6543, +1 555 010 2030',
+			description: `Comma-separated contacts whose conversations to list: ${provider} lists history one contact at a time, so the node reads each of them`,
+			hint: `Comma-separated, each with the country code (as in the ${provider} Trigger); ${cost}`,
+			displayOptions: { show: { operation: ops } },
 		},
 	];
 }

@@ -7,7 +7,7 @@ import { asNodeError, inputError, parameterLabel } from '../errors';
 import { contentKey } from '../mapping';
 import { readOptions, requireValue } from '../input';
 import { matchesQuery, paginatePages } from '../history/paginate';
-import { parsePhone } from '../phone';
+import { parsePhone, parsePhoneList } from '../phone';
 import type { ProviderAdapter } from '../provider';
 import { toItems } from '../actions/router';
 import type { Direction, ListQuery, NormalizedMessage } from '../types';
@@ -73,15 +73,7 @@ function readWatched(ctx: IPollFunctions, adapter: ProviderAdapter, watchesConta
 	const contact = String(filters.contactNumber ?? '').trim();
 	if (contact) base.contactNumber = parsePhone(node, contact, 'filters.contactNumber');
 	if (!watchesContacts) return [{ query: base }];
-	const listed = [
-		...new Set(
-			String(ctx.getNodeParameter('contactNumbers', '') ?? '')
-				.split(/[,;\n]/)
-				.map((c) => c.trim())
-				.filter(Boolean)
-				.map((c) => parsePhone(node, c, 'contactNumbers')),
-		),
-	];
+	const listed = parsePhoneList(node, ctx.getNodeParameter('contactNumbers', ''), 'contactNumbers');
 	if (!listed.length) throw inputError(node, `The parameter ${parameterLabel('contactNumbers')} is required: list the contacts to watch`);
 	if (base.contactNumber && !listed.includes(base.contactNumber)) {
 		throw inputError(
