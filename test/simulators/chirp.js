@@ -138,7 +138,10 @@ module.exports = {
   },
   notFound: () => ({ status: 404, body: errorBody(404, 'Not found') }),
   routes: [
+    // Undocumented for WhatsApp: shaped like docs.buildwithchirp.com/api-reference/admin/get-v1organizationsmsmessages.
     { method: 'GET', path: /^\/v1\/organization\/whatsapp\/messages\/?$/, handler: list },
+    // Seed 002, docs.buildwithchirp.com/api-reference/admin/get-v1organizationwhatsappmessages — the flat object; errors
+    // {error: {type, code, message}} (…/api_reference/errors).
     { method: 'GET', path: /^\/v1\/organization\/whatsapp\/messages\/([^/]+)\/?$/, handler: getOne },
   ],
 };

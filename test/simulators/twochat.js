@@ -138,6 +138,8 @@ module.exports = {
   notFound: () => fail(404, 'not found'),
   routes: [
     {
+      // developers.2chat.co/docs/API/authentication (the key test) and …/API/billing: {success, account, limits:
+      // {requests_per_minute}, usage}.
       method: 'GET', path: /^\/open\/info\/?$/, handler: (ctx, m, sim) => ({
         status: 200, body: {
           success: true,
@@ -147,15 +149,20 @@ module.exports = {
         },
       }),
     },
+    // developers.2chat.co/docs/API/WhatsApp/list-numbers — {success, numbers: [{uuid, phone_number, channel_type, ...}]}.
     { method: 'GET', path: /^\/open\/whatsapp\/get-numbers\/?$/, handler: (ctx, m, sim) => ({ status: 200, body: { success: true, numbers: numbers(sim) } }) },
+    // No doc page stored: path and {success, numbers} as 2Chat's own n8n node reads them (getWabaNumbers).
     { method: 'GET', path: /^\/open\/waba\/numbers\/?$/, handler: (ctx, m, sim) => ({ status: 200, body: { success: true, numbers: wabaNumbers(sim) } }) },
     {
+      // developers.2chat.co/docs/API/WhatsApp/WABA/get-number — {success, number: {...}}.
       method: 'GET', path: /^\/open\/waba\/numbers\/([^/]+)\/?$/, handler: (ctx, m, sim) => {
         const found = wabaNumbers(sim).find((n) => n.uuid === m[1]);
         return found ? { status: 200, body: { success: true, number: found } } : fail(404, 'number not found');
       },
     },
+    // Seed 001, developers.2chat.co/docs/API/WhatsApp/get-messages — {success, page_number, messages}.
     { method: 'GET', path: /^\/open\/whatsapp\/messages\/([^/]+)(?:\/([^/]+))?\/?$/, handler: listMessages },
+    // Seed 003 (…/get-message) — {success, message: {...}} (the docs' sample has a trailing comma: valid JSON here).
     { method: 'GET', path: /^\/open\/whatsapp\/message\/(.+)\/([^/]+)$/, handler: getMessage },
   ],
 };

@@ -216,6 +216,8 @@ const PROVIDERS = {
     },
     routes: (W) => [
       {
+        // docs.buildwithchirp.com/api-reference/app/post-v1webhooks — {url, events, headers} → 201 {id, url, events,
+        // headers, createdAt, ...}.
         method: 'POST', path: /^\/v1\/webhooks\/?$/, handler: (ctx) => {
           const b = ctx.body || {};
           if (!b.url || !Array.isArray(b.events) || !b.events.length) {
@@ -226,6 +228,8 @@ const PROVIDERS = {
           return { status: 201, body: hook };
         },
       },
+      // docs.buildwithchirp.com/whatsapp/webhooks-setup names "List Webhooks" and "Delete Webhook" without paths or
+      // envelopes: GET /v1/webhooks → {webhooks} and DELETE /v1/webhooks/{id} → 204 are assumed.
       { method: 'GET', path: /^\/v1\/webhooks\/?$/, handler: () => ({ status: 200, body: { webhooks: W.state.hooks } }) },
       {
         method: 'DELETE', path: /^\/v1\/webhooks\/([^/]+)\/?$/, handler: (ctx, m) => {
@@ -242,6 +246,7 @@ const PROVIDERS = {
       const want = this.inbound(raw) ? 'messages.whatsapp.received' : 'messages.whatsapp.sent';
       return W.state.hooks.filter((h) => h.events.includes(want)).map((h) => ({ id: h.id, url: h.url, headers: h.headers }));
     },
+    // docs.buildwithchirp.com/api_reference/webhooks — one shape (`data.message`) for inbound and outbound messages.
     payload(raw) {
       const inbound = this.inbound(raw);
       const media = raw.mediaUrl ? { url: raw.mediaUrl, id: 'med_' + hash('chirp-media', raw.id).slice(0, 24), mimeType: raw.mediaMimeType, caption: raw.mediaCaption, fileSize: raw.mediaFileSize, filename: raw.mediaFilename } : undefined;
@@ -361,6 +366,7 @@ const PROVIDERS = {
       const slot = W.state.slots.get(digits(raw.to));
       return slot && slot.url ? [{ id: digits(raw.to), url: slot.url, headers: {}, retry: slot.retry }] : [];
     },
+    // https://docs.99digital.co.il/whatsapp-api/webhook/webhook — incoming message, `timestamp` a string of seconds.
     payload: (raw) => ({
       status: 'OK', hook: 'new', unique: raw.unique, from: raw.from, from_id: null, username: null, country: 'IL', phone: raw.from, to: raw.to,
       senderName: 'Contact ' + raw.from.slice(-4), type: raw.type === 'chat' ? 'text' : raw.type, body: raw.message, caption: null, isForwarded: false,
