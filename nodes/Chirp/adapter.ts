@@ -18,13 +18,12 @@ const usesDefaultSize = new WeakSet<ApiClient>();
  * key or Base URL, and the documented single-message read still works.
  */
 export function listUnavailable(api: ApiClient, error: NodeApiError): NodeApiError {
+	const answer = typeof error.description === 'string' && error.description ? ` (${error.description})` : '';
+	// The description says it all too: n8n shows only the description when an activation fails.
 	return api.fail({
 		status: 404,
 		message: "Chirp's WhatsApp message list is not available for this account: Get Message (one message by its ID) still works",
-		providerMessage: [
-			`GET ${BASE} answered 404${typeof error.description === 'string' && error.description ? ` (${error.description})` : ''}.`,
-			'Chirp documents only the single-message read; Get Conversation, Get Many, the triggers and their catch-up need the list.',
-		].join(' '),
+		providerMessage: `Chirp's WhatsApp message list (GET ${BASE}) answered 404${answer}: it is not available for this account. Chirp documents only the single-message read, so Get Message still works; Get Conversation, Get Many, the triggers and their catch-up need the list.`,
 	});
 }
 

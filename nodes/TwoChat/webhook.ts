@@ -76,10 +76,12 @@ async function subscribe(api: ApiClient, event: string, input: WebhookInput, cha
 		reply = await api.request({ method: 'POST', path: `/open/webhooks/subscribe/${event}`, body: { hook_url: input.url, on_number: input.businessNumber ?? '' } });
 	} catch (error) {
 		if (channel !== 'waba' || !(error instanceof NodeApiError)) throw asNodeError(api.node, error);
+		const answer = typeof error.description === 'string' && error.description ? error.description : error.message;
+		// The description names WABA too: n8n shows only the description when an activation fails.
 		throw api.fail({
 			status: Number(error.httpCode) || 400,
-			message: `2Chat refused the webhook event ${event} for the WhatsApp Business API (WABA) number ${input.businessNumber ?? ''}: this trigger cannot listen to that number for this Event`,
-			providerMessage: typeof error.description === 'string' ? error.description : undefined,
+			message: `2Chat refused the webhook event ${event} for the WhatsApp Business API (WABA) number ${input.businessNumber ?? ''}`,
+			providerMessage: `The 2Chat Instant Trigger cannot listen to this WABA number for Event "${input.event}": 2Chat refused ${event} (${answer}).`,
 		});
 	}
 	const body = record(reply);
