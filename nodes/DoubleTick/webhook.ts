@@ -66,9 +66,8 @@ async function list(api: ApiClient) {
  * DoubleTick webhooks: `POST /v2/webhook/register`, `GET /v2/webhooks`, edit `POST /v2/webhook/{id}`; no delete
  * endpoint is documented. The secret is registered twice, as the `authorization` DoubleTick sends back (as
  * `Authorization: Bearer <secret>` or bare) and as a custom header. Only MESSAGE_RECEIVED carries messages (inbound).
- * Because a registration cannot
- * be deleted, a new activation takes over (edits) the one this node left behind instead of adding another, and
- * deactivation logs what to remove by hand in DoubleTick (Settings → Webhooks).
+ * Because a registration cannot be deleted, a new activation takes over (edits) the one this node left behind instead
+ * of adding another, and deactivation logs what to remove by hand in DoubleTick (Settings → Webhooks).
  */
 export const doubleTickWebhook: WebhookAdapter = {
 	history: doubleTickAdapter,
