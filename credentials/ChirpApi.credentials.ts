@@ -6,6 +6,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+/** A well-formed WhatsApp message id that no message has: `msg_wa_` and the nil KSUID (27 zeros). */
+const CREDENTIAL_TEST_MESSAGE_ID = 'msg_wa_000000000000000000000000000';
+
 export class ChirpApi implements ICredentialType {
 	name = 'chirpApi';
 
@@ -56,16 +59,17 @@ export class ChirpApi implements ICredentialType {
 		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${key}` } };
 	}
 
-	// n8n's tester does not apply status rules to failed requests in every version: the reply is read as a body
-	// (Chirp's documented `{error: {type: "authentication_error"}}`) so the user gets this fixed message.
+	// Chirp documents only the single-message read (docs.buildwithchirp.com/api-reference/admin/get-v1organizationwhatsappmessages),
+	// so the test reads one message whose id is well-formed (`msg_wa_` + a 27-character KSUID) and cannot exist (the nil
+	// KSUID): 404 means the key was accepted, 401 that it was rejected. n8n's tester does not apply status rules to failed
+	// requests in every version: the reply is read as a body (Chirp's documented `{error: {type}}`).
 	test: ICredentialTestRequest = {
 		request: {
 			// A redirect is not followed: the key goes only to the Base URL's own host (n8n's helper would send
 			// custom headers and bodies to another host).
 			disableFollowRedirect: true,
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/v1/organization/whatsapp/messages',
-			qs: { limit: 1 },
+			url: `/v1/organization/whatsapp/messages/${CREDENTIAL_TEST_MESSAGE_ID}`,
 			ignoreHttpStatusErrors: true,
 		},
 		rules: [
@@ -73,7 +77,6 @@ export class ChirpApi implements ICredentialType {
 			{ type: 'responseSuccessBody', properties: { key: 'error.type', value: 'permission_error', message: 'Chirp rejected the API key (use an admin key, sk_admin_…)' } },
 			{ type: 'responseSuccessBody', properties: { key: 'statusCode', value: 401, message: 'Chirp rejected the API key (use an admin key, sk_admin_…)' } },
 			{ type: 'responseSuccessBody', properties: { key: 'error', value: 'Unauthorized', message: 'Chirp rejected the API key (use an admin key, sk_admin_…)' } },
-			{ type: 'responseSuccessBody', properties: { key: 'error.type', value: 'invalid_request_error', message: 'Chirp refused the request: check the Base URL' } },
 			{ type: 'responseSuccessBody', properties: { key: 'error.type', value: 'api_error', message: 'Chirp could not answer (server error): try again later' } },
 		],
 	};

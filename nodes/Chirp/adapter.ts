@@ -13,6 +13,20 @@ const BASE = '/v1/organization/whatsapp/messages';
 /** Runs whose page size the API refused: they go on with the API's default size. */
 const usesDefaultSize = new WeakSet<ApiClient>();
 
+/**
+ * The list is undocumented (only its SMS sibling is): a 404 from it means this account has no such list, not a wrong
+ * key or Base URL, and the documented single-message read still works.
+ */
+export function listUnavailable(api: ApiClient, error: NodeApiError): NodeApiError {
+	const answer = typeof error.description === 'string' && error.description ? ` (${error.description})` : '';
+	// The description says it all too: n8n shows only the description when an activation fails.
+	return api.fail({
+		status: 404,
+		message: "Chirp's WhatsApp message list is not available for this account: Get Message (one message by its ID) still works",
+		providerMessage: `Chirp's WhatsApp message list (GET ${BASE}) answered 404${answer}: it is not available for this account. Chirp documents only the single-message read, so Get Message still works; Get Conversation, Get Many, the triggers and their catch-up need the list.`,
+	});
+}
+
 /** Chirp's error bodies: `{error: {type, code, message}}`, or `{error: "text"}` on 429. */
 function messageOf(body: unknown): string | undefined {
 	const error = record(body).error;
@@ -51,6 +65,7 @@ export const chirpAdapter: ProviderAdapter = {
 		try {
 			reply = await api.request({ path: BASE, qs });
 		} catch (error) {
+			if (error instanceof NodeApiError && error.httpCode === '404') throw listUnavailable(api, error);
 			// The list's maximum page size is not documented: if our size is refused, use the API's default size.
 			if (!(error instanceof NodeApiError && error.httpCode === '400' && /limit/i.test(String(error.description)))) throw asNodeError(api.node, error);
 			delete qs.limit;

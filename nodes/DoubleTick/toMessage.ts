@@ -72,7 +72,8 @@ export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 		timestamp: isoFromProviderTime(raw.messageTime),
 		businessNumber: business,
 		contactNumber: query.contactNumber ?? (senderPhone && senderPhone !== business ? senderPhone : ''),
-		contactName: null,
+		// Set only on items made from a webhook delivery, which names the contact (the history does not).
+		contactName: str(raw.contactName),
 		senderName: str(sender.name),
 		status: inbound ? 'received' : direction === 'outbound' ? statusOf(raw) : null,
 		error: errorMessage ? { code: null, message: errorMessage } : null,

@@ -1,8 +1,18 @@
 import type { ApiClient } from '../shared/transport/http';
 import { record, str } from '../shared/mapping';
 import { digitsOf, normalizeProviderNumber } from '../shared/phone';
-import type { Delivery, WebhookAdapter, WebhookInput } from '../shared/instant/webhookTrigger';
+import type { Delivery, SecretCarrier, WebhookAdapter, WebhookInput } from '../shared/instant/webhookTrigger';
 import { doubleTickAdapter } from './adapter';
+
+/** The second place DoubleTick is given the secret: a custom header of the registration (register body `headers`). */
+export const CARRIER_HEADER = 'X-N8n-Webhook-Secret';
+
+/**
+ * How the secret may come back. DoubleTick documents the register body's `authorization: {type: BEARER, payload}`
+ * but not how it is sent on delivery (with or without "Bearer "), so the secret is also registered as a custom
+ * header (register body `headers`, documented as "Custom headers for the webhook").
+ */
+const SECRET_CARRIERS: SecretCarrier[] = [{ kind: 'authorization' }, { kind: 'header', name: CARRIER_HEADER }];
 
 function listOf(body: unknown): Array<Record<string, unknown>> {
 	if (Array.isArray(body)) return body.map(record);
@@ -20,10 +30,28 @@ function registration(input: WebhookInput) {
 		url: input.url,
 		webhookEvents: ['MESSAGE_RECEIVED'],
 		authorization: { type: 'BEARER', payload: input.secret },
+		headers: { [CARRIER_HEADER]: input.secret },
 		retryOnTimeout: true,
 		name: input.label.slice(0, 100),
 		wabaNumbers: [digitsOf(input.businessNumber ?? '')],
 	};
+}
+
+/** A string that is only a phone number (the sender's, most likely): not a name. */
+const PHONE_ONLY = /^\+?[\d\s\-.()]{7,20}$/;
+
+/**
+ * The contact's name in a delivery. DoubleTick documents `contact` as a string ("The contact who sent the message");
+ * an object (`{name}`, or first and last name) is read too. A bare phone number is not a name.
+ */
+export function contactNameOf(contact: unknown): string | null {
+	if (typeof contact === 'string') {
+		const text = contact.trim();
+		return text && !PHONE_ONLY.test(text) ? text : null;
+	}
+	const c = record(contact);
+	const parts = [str(c.firstName) ?? str(c.first_name), str(c.lastName) ?? str(c.last_name)].filter((x) => x);
+	return str(c.name) ?? str(c.displayName) ?? (parts.length ? parts.join(' ') : null);
 }
 
 async function list(api: ApiClient) {
@@ -32,15 +60,15 @@ async function list(api: ApiClient) {
 
 /**
  * DoubleTick webhooks: `POST /v2/webhook/register`, `GET /v2/webhooks`, edit `POST /v2/webhook/{id}`; no delete
- * endpoint is documented. DoubleTick sends back the `authorization` we register: the secret travels as
- * `Authorization: Bearer <secret>`. Only MESSAGE_RECEIVED carries messages (inbound). Because a registration cannot
- * be deleted, a new activation takes over (edits) the one this node left behind instead of adding another, and
- * deactivation logs what to remove by hand in DoubleTick (Settings → Webhooks).
+ * endpoint is documented. The secret is registered twice, as the `authorization` DoubleTick sends back (as
+ * `Authorization: Bearer <secret>` or bare) and as a custom header. Only MESSAGE_RECEIVED carries messages (inbound).
+ * Because a registration cannot be deleted, a new activation takes over (edits) the one this node left behind instead
+ * of adding another, and deactivation logs what to remove by hand in DoubleTick (Settings → Webhooks).
  */
 export const doubleTickWebhook: WebhookAdapter = {
 	history: doubleTickAdapter,
 	events: ['inbound'],
-	secret: { kind: 'bearer' },
+	secret: SECRET_CARRIERS,
 	needsBusinessNumber: true,
 	catchUpPerContact: true,
 	async list(api: ApiClient) {
@@ -75,14 +103,16 @@ export const doubleTickWebhook: WebhookAdapter = {
 		const id = str(b.dtMessageId) ?? str(b.messageId);
 		if (!id || !Object.keys(message).length || !b.from) return [{ kind: b.status ? 'status' : 'other', original: body }];
 		const receivedAt = Date.parse(String(b.receivedAt ?? b.timestamp ?? ''));
-		const contact = record(b.contact);
+		const name = contactNameOf(b.contact) ?? str(b.senderName);
 		// The webhook's message → the chat-messages item shape (messageType lower case there, UPPER here).
 		const item = {
 			id,
 			messageOriginType: 'CUSTOMER',
 			messageTime: Number.isNaN(receivedAt) ? null : receivedAt,
 			message: { ...message, messageType: String(message.type ?? message.messageType ?? '').toLowerCase() },
-			senderUser: { name: str(contact.name) ?? str(b.senderName), phoneNumber: b.from },
+			senderUser: { name, phoneNumber: b.from },
+			// Not a chat-messages field: the delivery names the contact, the history does not (toMessage reads it).
+			contactName: name,
 			messageMetadata: {},
 		};
 		const query = {

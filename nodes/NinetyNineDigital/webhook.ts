@@ -7,25 +7,48 @@ import { digitsOf } from '../shared/phone';
 import type { Delivery, StoredRegistration, WebhookAdapter, WebhookInput } from '../shared/instant/webhookTrigger';
 import { ninetyNineDigitalAdapter } from './adapter';
 
-/** The settings `setWebhook` overwrites together with the URL (all sent every time: omitted ones are undocumented). */
+/**
+ * The settings `setWebhook` overwrites together with the URL. getWebhook documents them as strings or numbers
+ * (`"system": "1"`, `"systemPhoneAlert": "972502211234,972527788695"`, `"retry": 1`); setWebhook takes a
+ * comma-separated phone list in `systemPhoneAlert` (" " clears it). The node never reshapes them.
+ */
 const SETTINGS = ['system', 'systemPhoneAlert', 'readStatus', 'retry'] as const;
 
 async function getWebhook(api: ApiClient, business: string): Promise<IDataObject> {
 	return record(await api.request({ method: 'POST', path: '/whatsapp/v2/getWebhook', body: { from: digitsOf(business) } })) as IDataObject;
 }
 
+/**
+ * The settings exactly as getWebhook returned them, only those it returned: whether setWebhook keeps a setting
+ * that is left out is undocumented, and a value sent back verbatim cannot be mangled (a phone list is not a number).
+ */
+export function settingsAsRead(current: IDataObject): IDataObject {
+	const settings: IDataObject = {};
+	for (const key of SETTINGS) if (current[key] !== undefined && current[key] !== null) settings[key] = current[key];
+	return settings;
+}
+
 async function setWebhook(api: ApiClient, business: string, url: string, settings: IDataObject): Promise<void> {
-	const body: IDataObject = { from: digitsOf(business), url };
-	for (const key of SETTINGS) body[key] = Number(settings[key] ?? 0) || 0;
-	await api.request({ method: 'POST', path: '/whatsapp/v2/setWebhook', body });
+	await api.request({ method: 'POST', path: '/whatsapp/v2/setWebhook', body: { from: digitsOf(business), url, ...settingsAsRead(settings) } });
 }
 
 const urlOf = (current: IDataObject): string => String(current.url ?? '').trim();
 
 /**
+ * What deactivation sends with the URL it puts back: the settings as they are now (a change the user made meanwhile
+ * stays), except `retry`, which activation set to 1 and which goes back to its value from before the activation.
+ */
+export function settingsToRestore(current: IDataObject, previous: IDataObject | undefined): IDataObject {
+	const settings = settingsAsRead(current);
+	if (previous && previous.retry !== undefined && previous.retry !== null) settings.retry = previous.retry;
+	return settings;
+}
+
+/**
  * 99digital: ONE webhook URL per number (`setWebhook` overwrites it, `getWebhook` reads it, a URL of " " clears it).
- * So the node never overwrites a URL that is not its own unless Options → Replace Existing Webhook is on; then it
- * keeps the previous settings and puts them back on deactivation, if the URL is still ours by then. A test run never
+ * So the node never overwrites a URL that is not its own unless Options → Replace Existing Webhook is on. Activation
+ * changes only the URL and `retry` and sends every other setting back as read; deactivation, if the URL is still ours
+ * by then, puts back the previous URL (or clears it) and `retry`. A test run never
  * takes the number from this node's production URL. No signing: the secret travels in the URL (`?token=`).
  */
 export const ninetyNineDigitalWebhook: WebhookAdapter = {
@@ -41,8 +64,8 @@ export const ninetyNineDigitalWebhook: WebhookAdapter = {
 		const business = input.businessNumber ?? '';
 		const current = await getWebhook(api, business);
 		const now = urlOf(current);
-		let previous: IDataObject | undefined;
-		if (now && input.isOurs(now)) {
+		const ours = !!now && input.isOurs(now);
+		if (ours) {
 			if (input.manual && !input.isTestUrl(now)) {
 				throw new NodeOperationError(
 					api.node,
@@ -56,22 +79,23 @@ export const ninetyNineDigitalWebhook: WebhookAdapter = {
 						'99digital has one webhook URL per number. Turn on Options → Replace Existing Webhook to take it over (the previous URL and settings are put back when this trigger is deactivated), or use the polling 99digital Trigger.',
 				});
 			}
-			previous = { url: now };
-			for (const key of SETTINGS) previous[key] = Number(current[key] ?? 0) || 0;
 		}
+		// What deactivation puts back: the URL held before (none when the number was free or already ours) and retry.
+		const previous: IDataObject = { url: ours ? '' : now, ...settingsAsRead(current) };
 		// retry=1: 99digital retries a failed delivery for about a day (immediately, +5 min, +20 min, +1 h, +4 h, +24 h).
 		await setWebhook(api, business, input.url, { ...current, retry: 1 });
 		return { ids: [digitsOf(business)], previous };
 	},
 	async unregister(api: ApiClient, stored: StoredRegistration) {
 		const business = stored.businessNumber ?? '';
-		const now = urlOf(await getWebhook(api, business));
+		const current = await getWebhook(api, business);
+		const now = urlOf(current);
 		if (now !== stored.url) {
 			return { manualAction: `the webhook of ${business} was changed by someone else meanwhile (now ${now || 'empty'}); left as it is` };
 		}
-		const previous = stored.previous;
-		if (previous?.url) await setWebhook(api, business, String(previous.url), previous);
-		else await setWebhook(api, business, ' ', { retry: 0 });
+		// " " clears the URL (documented).
+		const previousUrl = String(stored.previous?.url ?? '').trim();
+		await setWebhook(api, business, previousUrl || ' ', settingsToRestore(current, stored.previous));
 		return undefined;
 	},
 	parse(body: unknown): Delivery[] {

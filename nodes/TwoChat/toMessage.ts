@@ -35,7 +35,8 @@ export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 	const direction = directionOf(raw);
 	const inbound = direction === 'inbound';
 	const sessionKey = str(raw.session_key);
-	const fromSession = sessionKey ? /-(\d{7,15})@c\.us$/.exec(sessionKey)?.[1] : undefined;
+	// WhatsApp Web `WW-WPN…-<digits>@c.us`, WABA `WA-WAN…-<digits>` (no suffix).
+	const fromSession = sessionKey ? /-(\d{7,15})(?:@c\.us)?$/.exec(sessionKey)?.[1] : undefined;
 	const location = record(payload.location);
 	const contact = record(raw.contact);
 	const contactName = [contact.first_name, contact.last_name].filter((x) => typeof x === 'string' && x).join(' ');

@@ -176,7 +176,8 @@ test('2Chat Instant Trigger in a real n8n: one registration across restarts, aut
 
 test('99digital Instant Trigger in a real n8n: refuses a taken number, replaces on request, restores it on deactivation', async () => {
 	const sim = sims.ninetyninedigital;
-	const previous = { url: 'https://crm.example.com/whatsapp-hook', readStatus: 1, system: 0, systemPhoneAlert: 1, retry: 0 };
+	// As getWebhook documents the settings: `system` and `systemPhoneAlert` strings, `readStatus` and `retry` numbers.
+	const previous = { url: 'https://crm.example.com/whatsapp-hook', readStatus: 1, system: '0', systemPhoneAlert: '972502211234', retry: 0 };
 	sim.webhooks.setSlot(BUSINESS, previous);
 	const cred = await n8n.createCredential({ name: '99digital instant', type: 'ninetyNineDigitalApi', data: { apiKey: KEY, baseUrl: sim.url } });
 	const credentials = { ninetyNineDigitalApi: { id: cred.id, name: cred.name } };
@@ -200,7 +201,7 @@ test('99digital Instant Trigger in a real n8n: refuses a taken number, replaces 
 	await n8n.activate(created);
 	const slot = sim.webhooks.slot(BUSINESS);
 	expect(slot.url).toMatch(new RegExp(`^${n8n.base}/webhook/${webhookId}/webhook\\?token=[0-9a-f]{48}$`));
-	expect(slot).toMatchObject({ retry: 1, readStatus: 1, systemPhoneAlert: 1 });
+	expect(slot).toMatchObject({ retry: 1, readStatus: 1, systemPhoneAlert: '972502211234' });
 	const ours = slot.url;
 
 	await scenario(sim, created, { registration: () => sim.webhooks.slot(BUSINESS).url === ours });

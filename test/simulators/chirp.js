@@ -1,8 +1,10 @@
 'use strict';
 // Chirp — `Authorization: Bearer <sk_admin_...>` (seed 002).
-//   GET /v1/organization/whatsapp/messages/{messageId}  -> the flat message object
+//   GET /v1/organization/whatsapp/messages/{messageId}  -> the flat message object (seed 002,
+//       docs.buildwithchirp.com/api-reference/admin/get-v1organizationwhatsappmessages); 404 resource_not_found
 //   GET /v1/organization/whatsapp/messages?limit=&cursor=&direction=  (undocumented for WhatsApp; modelled on the
-//       documented SMS list) -> { messages, nextCursor (id of the last item | null), totalCount }
+//       documented SMS list, …/api-reference/admin/get-v1organizationsmsmessages) -> { messages, nextCursor (id of the
+//       last item | null), totalCount }. Switch `sim.state.listMissing = true`: an account without that list (404).
 // Errors { error: { type, code?, message, param? } }; 429 is { error: "Rate limit exceeded. Try again in N seconds." }
 // with Retry-After. Every response carries X-RateLimit-Limit/Remaining/Reset.
 const { STATUS_CODES } = require('http');
@@ -80,6 +82,7 @@ function makeMessage(f, sim) {
 }
 
 function list(ctx, m, sim) {
+  if (sim.state.listMissing) return { status: 404, body: errorBody(404, 'Not found') };
   const q = ctx.query;
   let limit = 20;
   if (q.limit !== undefined) {
@@ -135,7 +138,10 @@ module.exports = {
   },
   notFound: () => ({ status: 404, body: errorBody(404, 'Not found') }),
   routes: [
+    // Undocumented for WhatsApp: shaped like docs.buildwithchirp.com/api-reference/admin/get-v1organizationsmsmessages.
     { method: 'GET', path: /^\/v1\/organization\/whatsapp\/messages\/?$/, handler: list },
+    // Seed 002, docs.buildwithchirp.com/api-reference/admin/get-v1organizationwhatsappmessages — the flat object; errors
+    // {error: {type, code, message}} (…/api_reference/errors).
     { method: 'GET', path: /^\/v1\/organization\/whatsapp\/messages\/([^/]+)\/?$/, handler: getOne },
   ],
 };

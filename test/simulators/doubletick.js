@@ -107,6 +107,8 @@ module.exports = {
     body: { message: 'ThrottlerException: Too Many Requests', error: 'Too Many Requests', statusCode: 429 },
   }),
   notFound: (ctx) => ({ status: 404, body: { message: `Cannot ${ctx.method} ${ctx.path}`, error: 'Not Found', statusCode: 404 } }),
+  // Seed 000, https://docs.doubletick.io/docs/get-chat-messages-1 — "Success Response (201)" {messages: [...]}; 400/401/404
+  // bodies as documented there. The 90-day limit and the default range are this server's choices (undocumented).
   routes: [{ method: 'GET', path: /^\/chat-messages\/?$/, handler: chatMessages }],
   parseDay,
 };

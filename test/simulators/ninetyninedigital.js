@@ -64,5 +64,7 @@ module.exports = {
   errorBody,
   rateLimitReply: (secs) => ({ status: 429, headers: { 'retry-after': String(secs) }, body: errorBody(429, 'Too Many Requests') }),
   notFound: () => ({ status: 404, body: errorBody(404, 'Not Found') }),
+  // Seed 004, https://docs.99digital.co.il/whatsapp-api/get-history — a bare array; FAIL reasons as on the get-webhook page
+  // (…/whatsapp-api/webhook/get-webhook: 2 "from" account does not exist, 3 wrong apiKey).
   routes: [{ method: 'POST', path: /^\/whatsapp\/v2\/getHistory\/?$/, handler: getHistory }],
 };

@@ -3,7 +3,14 @@
 //   GET /open/info
 //   GET /open/whatsapp/messages/{your-number}[/{remote-number}]?page_number=N   (0-based, 100 per page, newest first)
 //   GET /open/whatsapp/message/{session_key}/{uuid}
-//   GET /open/whatsapp/get-numbers  (extra, documented elsewhere: the connected numbers)
+//   GET /open/whatsapp/get-numbers  (developers.2chat.co/docs/API/WhatsApp/list-numbers: the WhatsApp Web numbers,
+//       `channel_type` "WW")
+//   GET /open/waba/numbers  (the WABA numbers: path and `{success, numbers}` as 2Chat's own n8n node reads them,
+//       2ChatCo/2chat-n8n nodes/TwoChat/v1/methods/loadOptions.ts getWabaNumbers)
+//   GET /open/waba/numbers/{waba_uuid}  (developers.2chat.co/docs/API/WhatsApp/WABA/get-number)
+// Switch: `sim.state.waba.add(digits)` makes a business number a WABA channel (session keys `WA-WAN…-<digits>`, listed by
+// /open/waba/numbers instead of get-numbers). Its history is served by the same messages route (assumed: 2Chat's
+// get-messages page says "your 2Chat-connected WhatsApp number" without naming WABA).
 // Errors: { success: false, message }. No Retry-After on 429.
 const { STATUS_CODES } = require('http');
 const { digits, plus, hash, uuidFrom, isoSeconds, isMediaType } = require('./base');
@@ -19,7 +26,11 @@ const errorBody = (status, message) => ({ success: false, message: message || ME
 const fail = (status, message) => ({ status, body: errorBody(status, message) });
 
 const channelUuid = (business) => 'WPN' + uuidFrom('2chat-channel|' + digits(business));
+const wabaUuid = (business) => 'WAN' + uuidFrom('2chat-waba|' + digits(business));
 const sessionKey = (business, contact) => `WW-${channelUuid(business)}-${digits(contact)}@c.us`;
+// developers.2chat.co/docs/API/WhatsApp/WABA/webhooks/payload-examples: "WA-WAN3ff9fb72-…-595981378890".
+const wabaSessionKey = (business, contact) => `WA-${wabaUuid(business)}-${digits(contact)}`;
+const isWaba = (sim, business) => sim.state.waba.has(digits(business));
 const MEDIA_TYPE = { voice: 'ptt', sticker: 'sticker' };
 
 const ACK = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 0, received: 3 };
@@ -34,7 +45,7 @@ function makeMessage(f, sim) {
   const raw = {
     uuid: f.id,
     timestamp: f.timestamp / 1000,
-    session_key: f.sessionKey || sessionKey(f.business, f.contact),
+    session_key: f.sessionKey || (isWaba(sim, f.business) ? wabaSessionKey : sessionKey)(f.business, f.contact),
     message,
     remote_phone_number: plus(f.contact),
     channel_phone_number: plus(f.business),
@@ -84,23 +95,41 @@ function getMessage(ctx, m, sim) {
   return raw ? { status: 200, body: { success: true, message: single(raw, sim) } } : fail(404, 'message not found');
 }
 
+function businessNumbers(sim) {
+  return [...new Set([digits(sim.business), ...sim.messages.map((x) => digits(x.channel_phone_number))])];
+}
+
 function numbers(sim) {
-  const set = new Set([digits(sim.business), ...sim.messages.map((x) => digits(x.channel_phone_number))]);
-  return [...set].map((d) => ({
+  return businessNumbers(sim).filter((d) => !isWaba(sim, d)).map((d) => ({
     uuid: channelUuid(d), friendly_name: 'Simulator ' + d.slice(-4), phone_number: '+' + d, iso_country_code: 'IL',
     pushname: 'Simulator', server: `${d}@c.us`, platform: 'android', connection_status: 'C', enabled: true,
     is_business_profile: true, channel_type: 'WW', sync_contacts: false, created_at: '2024-01-01 00:00:00', updated_at: '2024-01-01 00:00:00',
   }));
 }
 
+// The fields of developers.2chat.co/docs/API/WhatsApp/WABA/get-number.
+function wabaNumber(d) {
+  return {
+    uuid: wabaUuid(d), account_uuid: 'ACT' + uuidFrom('2chat-account'), business_id: '1234567890', friendly_name: 'Simulator WABA ' + d.slice(-4),
+    iso_country_code: 'IL', verified_name: 'Simulator', phone_number: '+' + d, formatted_phone_number: '+' + d, phone_number_id: hash('2chat-pnid', d).slice(0, 12),
+    channel_type: 'whatsapp', connection_status: 'C', enabled: true, pushname: 'Simulator', business_calling_enabled: false, messaging_provider: 'meta',
+    is_coexistence: false, created_at: '2024-01-01 00:00:00', updated_at: '2024-01-01 00:00:00',
+  };
+}
+const wabaNumbers = (sim) => businessNumbers(sim).filter((d) => isWaba(sim, d)).map(wabaNumber);
+
 module.exports = {
   name: 'twochat',
   defaultApiKey: 'test-key-2chat',
-  initState: () => ({ extraById: new Map() }),
+  initState: () => ({ extraById: new Map(), waba: new Set() }),
   makeId: (n, prefix = 'MSG') => prefix + uuidFrom('2chat-message|' + n),
   makeMessage,
   fields: { id: 'uuid', time: 'timestamp', timeUnit: 's', direction: 'sent_by' },
   sessionKey,
+  wabaSessionKey,
+  wabaUuid,
+  channelUuid,
+  isWaba,
   timestampOf: (raw) => raw.timestamp * 1000,
   businessOf: (raw) => raw.channel_phone_number,
   authenticate: (ctx, sim) => (ctx.headers['x-user-api-key'] === sim.apiKey ? null : fail(401)),
@@ -109,6 +138,8 @@ module.exports = {
   notFound: () => fail(404, 'not found'),
   routes: [
     {
+      // developers.2chat.co/docs/API/authentication (the key test) and …/API/billing: {success, account, limits:
+      // {requests_per_minute}, usage}.
       method: 'GET', path: /^\/open\/info\/?$/, handler: (ctx, m, sim) => ({
         status: 200, body: {
           success: true,
@@ -118,8 +149,20 @@ module.exports = {
         },
       }),
     },
+    // developers.2chat.co/docs/API/WhatsApp/list-numbers — {success, numbers: [{uuid, phone_number, channel_type, ...}]}.
     { method: 'GET', path: /^\/open\/whatsapp\/get-numbers\/?$/, handler: (ctx, m, sim) => ({ status: 200, body: { success: true, numbers: numbers(sim) } }) },
+    // No doc page stored: path and {success, numbers} as 2Chat's own n8n node reads them (getWabaNumbers).
+    { method: 'GET', path: /^\/open\/waba\/numbers\/?$/, handler: (ctx, m, sim) => ({ status: 200, body: { success: true, numbers: wabaNumbers(sim) } }) },
+    {
+      // developers.2chat.co/docs/API/WhatsApp/WABA/get-number — {success, number: {...}}.
+      method: 'GET', path: /^\/open\/waba\/numbers\/([^/]+)\/?$/, handler: (ctx, m, sim) => {
+        const found = wabaNumbers(sim).find((n) => n.uuid === m[1]);
+        return found ? { status: 200, body: { success: true, number: found } } : fail(404, 'number not found');
+      },
+    },
+    // Seed 001, developers.2chat.co/docs/API/WhatsApp/get-messages — {success, page_number, messages}.
     { method: 'GET', path: /^\/open\/whatsapp\/messages\/([^/]+)(?:\/([^/]+))?\/?$/, handler: listMessages },
+    // Seed 003 (…/get-message) — {success, message: {...}} (the docs' sample has a trailing comma: valid JSON here).
     { method: 'GET', path: /^\/open\/whatsapp\/message\/(.+)\/([^/]+)$/, handler: getMessage },
   ],
 };

@@ -9,7 +9,8 @@
 //   await sim.webhooks.deliver(fields | raw, { store = true }) -> the delivery records
 //        stores the message in the history (as `sim.add`) and POSTs it to every matching registration
 //   await sim.webhooks.deliverStatus(raw, 'read')  -> a status/receipt event for a stored message
-//   sim.webhooks.switches = { drop, duplicate, retries, retryDelayMs, timeoutMs, wrongSecret, wrap, reorder }
+//   sim.webhooks.switches = { drop, duplicate, retries, retryDelayMs, timeoutMs, wrongSecret, wrap, reorder, secretAs, contactAs,
+//                             wabaReceived }
 //        drop: n        the next n deliveries are lost (stored in the history, never POSTed)
 //        duplicate: true  every delivery is POSTed twice
 //        retries: n     a failed attempt (non-2xx, error or no answer within timeoutMs) is retried n times
@@ -18,6 +19,11 @@
 //        dropQuery: true    the provider calls the registered URL without its query string (no token at all)
 //        wrap: true     DoubleTick: the body is wrapped as { payload: {...} } (help-center examples)
 //        reorder: true  deliveries are held until release(), then sent newest first
+//        secretAs       DoubleTick: 'both' (default: Authorization: Bearer + the registered headers/query), 'bearer',
+//                       'bare' (Authorization: <secret>), 'second' (only the registered headers/query)
+//        contactAs      DoubleTick: 'string' (default, as documented) or 'object' ({name, phoneNumber})
+//        wabaReceived   2Chat: false = a WABA number refuses the `whatsapp.waba.message.received` subscription
+//   sim.state.waba.add(digits)               2Chat: that business number is a WABA channel (see twochat.js)
 //   await sim.webhooks.release()             sends held deliveries (reversed: out of order)
 //   sim.webhooks.deliveries                  [{ provider, registrationId, url, messageId, kind, attempts: [{ status, ms, error }] }]
 //   sim.webhooks.setSlot(number, { url, ... }) 99digital: what the number's single webhook slot holds now
@@ -31,6 +37,7 @@
 const http = require('http');
 const { URL } = require('url');
 const { startSimulator } = require('./index');
+const twoChatSim = require('./twochat');
 const { digits, plus, hash, isoSeconds, iso, isMediaType } = require('./base');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -58,6 +65,76 @@ function post(url, body, headers, timeoutMs) {
   });
 }
 
+// 99digital's webhook slot as getWebhook documents it: `system` and `systemPhoneAlert` are strings, `retry` and
+// `readStatus` numbers (https://docs.99digital.co.il/whatsapp-api/webhook/get-webhook).
+const EMPTY_SLOT = { url: '', system: '0', systemPhoneAlert: '', retry: 0, readStatus: 0 };
+/** A setWebhook value → the value getWebhook shows. Anything but a phone list in systemPhoneAlert is kept as text. */
+function asDocumented99(key, value) {
+  if (key === 'url' || key === 'systemPhoneAlert') return String(value).trim() === '' ? '' : String(value);
+  if (key === 'system') return String(value) === '1' ? '1' : '0';
+  return Number(value) === 1 ? 1 : 0;
+}
+/** A number set up by its owner before the trigger came: system notifications to two phones, read-status hooks on. */
+const NINETY_NINE_USER_SETTINGS = { system: '1', systemPhoneAlert: '972502211234,972527788695', readStatus: 1, retry: 0 };
+
+/**
+ * How DoubleTick calls a registration back. The register body's `headers` and `query` are "sent with the request"
+ * (documented); how `authorization` is rendered is not, hence the switch `secretAs`:
+ *   'both'   (default) `Authorization: Bearer <payload>` (`Basic` for BASIC) and the registered headers and query
+ *   'bearer' only `Authorization: Bearer <payload>`
+ *   'bare'   only `Authorization: <payload>`
+ *   'second' only the registered headers and query, no Authorization
+ */
+function doubleTickDelivery(hook, secretAs = 'both') {
+  const auth = hook.authorization && hook.authorization.payload;
+  const scheme = hook.authorization && hook.authorization.type === 'BASIC' ? 'Basic' : 'Bearer';
+  const headers = {};
+  if (auth && (secretAs === 'both' || secretAs === 'bearer')) headers.authorization = `${scheme} ${auth}`;
+  if (auth && secretAs === 'bare') headers.authorization = auth;
+  let url = hook.url;
+  if (secretAs === 'both' || secretAs === 'second') {
+    Object.assign(headers, hook.headers || {});
+    const query = new URLSearchParams(Object.entries(hook.query || {}).map(([k, v]) => [k, String(v)])).toString();
+    if (query) url += (url.includes('?') ? '&' : '?') + query;
+  }
+  return { url, headers };
+}
+
+// 2Chat's events per channel. WhatsApp Web: developers.2chat.co/docs/API/WhatsApp/webhooks/subscribe. WABA: the
+// documented …/WABA/webhooks/subscribe list plus `whatsapp.waba.message.received` (2Chat's own n8n node).
+const TWOCHAT_EVENTS = ['whatsapp.message.new', 'whatsapp.message.received', 'whatsapp.message.sent', 'whatsapp.message.receipt.sent', 'whatsapp.message.receipt.received', 'whatsapp.message.receipt.read'];
+const twoChatWabaEvents = (sw) => [
+  'whatsapp.waba.message.sent', 'whatsapp.waba.message.receipt.sent', 'whatsapp.waba.message.receipt.received',
+  ...(sw.wabaReceived === false ? [] : ['whatsapp.waba.message.received']),
+];
+
+/**
+ * developers.2chat.co/docs/API/WhatsApp/WABA/webhooks/payload-examples ("Message Sent"): the message plus `event`,
+ * `_2chat_link`, `channel`, `to_number` and `contact`; the session key is `WA-WAN…-<digits>` and `created_at` has no
+ * zone ("2026-02-18T18:01:35"). A received message is given the same shape with `sent_by: "user"` (no example is
+ * documented).
+ */
+function twoChatWabaPayload(raw) {
+  const inbound = raw.sent_by === 'user';
+  const channel = twoChatSim.wabaUuid(raw.channel_phone_number);
+  return {
+    id: raw.uuid, uuid: raw.uuid, session_key: raw.session_key, message: raw.message,
+    created_at: isoSeconds(raw.timestamp * 1000).replace(/Z$/, ''), remote_phone_number: raw.remote_phone_number,
+    _2chat_link: `https://app.2chat.io/live-chat/STE${hash('2chat-ste', channel).slice(0, 24)}/${raw.session_key}`,
+    channel_phone_number: raw.channel_phone_number, sent_by: raw.sent_by,
+    event: inbound ? 'whatsapp.waba.message.received' : 'whatsapp.waba.message.sent',
+    channel: {
+      uuid: channel, friendly_name: 'Simulator WABA', iso_country_code: 'IL', verified_name: 'APPROVED', phone_number: raw.channel_phone_number,
+      connection_status: 'C', created_at: '2024-01-01 00:00:00', updated_at: '2024-01-01 00:00:00',
+    },
+    ...(inbound ? {} : { to_number: raw.remote_phone_number }),
+    contact: {
+      uuid: 'CON' + hash('2chat-contact', raw.remote_phone_number).slice(0, 24), first_name: 'Contact', last_name: raw.remote_phone_number.slice(-4),
+      name: `Contact ${raw.remote_phone_number.slice(-4)}`, channel_uuid: null, profile_pic_url: null, last_updated: isoSeconds(Date.now()),
+    },
+  };
+}
+
 const wrongen = (s) => (s ? s.slice(0, -1) + (s.endsWith('0') ? '1' : '0') : 'wrong');
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -68,13 +145,21 @@ const PROVIDERS = {
     initState: () => ({ hooks: [] }),
     routes: (W) => [
       {
+        // developers.2chat.co/docs/API/WhatsApp/webhooks/subscribe (WhatsApp Web events) and …/WABA/webhooks/subscribe
+        // (WABA events): {hook_url, on_number} → {success, data: {uuid: "WHK…", event_name, channel_uuid, hook_url,
+        // hook_params, created_at}}. A number takes only its channel's events (400 otherwise: the docs do not say how
+        // 2Chat refuses them); switch `wabaReceived: false` refuses `whatsapp.waba.message.received`, which only
+        // 2Chat's own n8n node names.
         method: 'POST', path: /^\/open\/webhooks\/subscribe\/([^/]+)\/?$/, handler: (ctx, m, sim) => {
           const b = ctx.body || {};
           if (!b.hook_url) return { status: 400, body: { success: false, message: 'hook_url is required' } };
           if (!b.on_number || !sim.knowsBusiness(b.on_number)) return { status: 404, body: { success: false, message: 'number not found' } };
+          const waba = twoChatSim.isWaba(sim, b.on_number);
+          const offered = waba ? twoChatWabaEvents(W.switches) : TWOCHAT_EVENTS;
+          if (!offered.includes(m[1])) return { status: 400, body: { success: false, message: `event ${m[1]} is not available for this number` } };
           const hook = {
             uuid: 'WHK' + hash('2chat-hook', ++W.seq, b.hook_url).slice(0, 24), event_name: m[1],
-            channel_uuid: 'WPN' + hash('2chat-channel', digits(b.on_number)).slice(0, 24), hook_url: b.hook_url,
+            channel_uuid: waba ? twoChatSim.wabaUuid(b.on_number) : twoChatSim.channelUuid(b.on_number), hook_url: b.hook_url,
             hook_params: {}, on_number: plus(b.on_number), created_at: isoSeconds(Date.now()),
           };
           W.state.hooks.push(hook);
@@ -82,8 +167,10 @@ const PROVIDERS = {
           return { status: 200, body: { success: true, data } };
         },
       },
+      // developers.2chat.co/docs/API/WhatsApp/webhooks/list-all-webhooks — {success, webhooks: [...]}.
       { method: 'GET', path: /^\/open\/webhooks\/?$/, handler: () => ({ status: 200, body: { success: true, webhooks: W.state.hooks.map(({ on_number, ...h }) => h) } }) },
       {
+        // No doc page stored; 2Chat's own n8n node calls DELETE webhooks/{uuid} (2ChatCo/2chat-n8n TwoChatTrigger).
         method: 'DELETE', path: /^\/open\/webhooks\/([^/]+)\/?$/, handler: (ctx, m) => {
           const i = W.state.hooks.findIndex((h) => h.uuid === m[1]);
           if (i < 0) return { status: 404, body: { success: false, message: 'webhook not found' } };
@@ -96,16 +183,27 @@ const PROVIDERS = {
     inbound: (raw) => raw.sent_by === 'user',
     targets(W, raw, sim) {
       const inbound = this.inbound(raw);
-      const want = inbound ? 'whatsapp.message.received' : 'whatsapp.message.sent';
-      return W.state.hooks.filter((h) => digits(h.on_number) === digits(raw.channel_phone_number) && (h.event_name === want || h.event_name === 'whatsapp.message.new'))
+      const waba = twoChatSim.isWaba(sim, raw.channel_phone_number);
+      const wanted = waba
+        ? [inbound ? 'whatsapp.waba.message.received' : 'whatsapp.waba.message.sent']
+        : [inbound ? 'whatsapp.message.received' : 'whatsapp.message.sent', 'whatsapp.message.new'];
+      return W.state.hooks.filter((h) => digits(h.on_number) === digits(raw.channel_phone_number) && wanted.includes(h.event_name))
         .map((h) => ({ id: h.uuid, url: h.hook_url, headers: {} }));
     },
-    payload: (raw, W) => ({
-      id: ++W.seq, uuid: raw.uuid, created_at: isoSeconds(raw.timestamp * 1000), session_key: raw.session_key, message: raw.message,
-      remote_phone_number: raw.remote_phone_number, channel_phone_number: raw.channel_phone_number, sent_by: raw.sent_by,
-      contact: { first_name: 'Contact', last_name: raw.remote_phone_number.slice(-4), profile_pic_url: null },
+    payload(raw, W, sim) {
+      if (twoChatSim.isWaba(sim, raw.channel_phone_number)) return twoChatWabaPayload(raw);
+      // developers.2chat.co/docs/API/WhatsApp/webhooks/payload-examples ("New Message Received"): `id` = `uuid`,
+      // `created_at` with Z, `contact` when the sender is in the contacts.
+      return {
+        id: raw.uuid, uuid: raw.uuid, created_at: isoSeconds(raw.timestamp * 1000), session_key: raw.session_key, message: raw.message,
+        remote_phone_number: raw.remote_phone_number, channel_phone_number: raw.channel_phone_number, sent_by: raw.sent_by,
+        contact: { first_name: 'Contact', last_name: raw.remote_phone_number.slice(-4), profile_pic_url: null },
+      };
+    },
+    statusPayload: (raw, status, sim) => ({
+      event: twoChatSim.isWaba(sim, raw.channel_phone_number) ? `whatsapp.waba.message.receipt.${status}` : `whatsapp.message.receipt.${status}`,
+      uuid: raw.uuid, session_key: raw.session_key, created_at: isoSeconds(Date.now()),
     }),
-    statusPayload: (raw, status) => ({ event: `whatsapp.message.receipt.${status}`, uuid: raw.uuid, session_key: raw.session_key, created_at: isoSeconds(Date.now()) }),
     idOf: (raw) => raw.uuid,
     spoil: (t) => ({ ...t, url: t.url.replace(/token=([^&]*)/, (_, v) => `token=${wrongen(v)}`) }),
   },
@@ -119,6 +217,8 @@ const PROVIDERS = {
     },
     routes: (W) => [
       {
+        // docs.buildwithchirp.com/api-reference/app/post-v1webhooks — {url, events, headers} → 201 {id, url, events,
+        // headers, createdAt, ...}.
         method: 'POST', path: /^\/v1\/webhooks\/?$/, handler: (ctx) => {
           const b = ctx.body || {};
           if (!b.url || !Array.isArray(b.events) || !b.events.length) {
@@ -129,6 +229,8 @@ const PROVIDERS = {
           return { status: 201, body: hook };
         },
       },
+      // docs.buildwithchirp.com/whatsapp/webhooks-setup names "List Webhooks" and "Delete Webhook" without paths or
+      // envelopes: GET /v1/webhooks → {webhooks} and DELETE /v1/webhooks/{id} → 204 are assumed.
       { method: 'GET', path: /^\/v1\/webhooks\/?$/, handler: () => ({ status: 200, body: { webhooks: W.state.hooks } }) },
       {
         method: 'DELETE', path: /^\/v1\/webhooks\/([^/]+)\/?$/, handler: (ctx, m) => {
@@ -145,6 +247,7 @@ const PROVIDERS = {
       const want = this.inbound(raw) ? 'messages.whatsapp.received' : 'messages.whatsapp.sent';
       return W.state.hooks.filter((h) => h.events.includes(want)).map((h) => ({ id: h.id, url: h.url, headers: h.headers }));
     },
+    // docs.buildwithchirp.com/api_reference/webhooks — one shape (`data.message`) for inbound and outbound messages.
     payload(raw) {
       const inbound = this.inbound(raw);
       const media = raw.mediaUrl ? { url: raw.mediaUrl, id: 'med_' + hash('chirp-media', raw.id).slice(0, 24), mimeType: raw.mediaMimeType, caption: raw.mediaCaption, fileSize: raw.mediaFileSize, filename: raw.mediaFilename } : undefined;
@@ -171,6 +274,9 @@ const PROVIDERS = {
     initState: () => ({ hooks: [] }),
     routes: (W) => [
       {
+        // https://docs.doubletick.io/docs/register-new-webhook — {method, headers?, body?, query?,
+        // authorization: {type: BASIC|BEARER, payload}, url, bodyFormat, webhookEvents, retryOnTimeout, name,
+        // wabaNumbers}. The reply is not documented: the edit endpoint's documented reply is used.
         method: 'POST', path: /^\/v2\/webhook\/register\/?$/, handler: (ctx) => {
           const b = ctx.body || {};
           if (!b.url || !Array.isArray(b.webhookEvents)) return { status: 400, body: { message: ['url must be a URL address'], error: 'Bad Request', statusCode: 400 } };
@@ -180,11 +286,14 @@ const PROVIDERS = {
         },
       },
       {
+        // https://docs.doubletick.io/docs/get-webhooks-1 — a bare array, "Success Response (201)".
         method: 'GET', path: /^\/v2\/webhooks\/?$/, handler: () => ({
           status: 201, body: W.state.hooks.map((h) => ({ webhookId: h.webhookId, url: h.url, wabaNumbers: h.wabaNumbers, eventTypes: h.webhookEvents, integrationCount: 1, createdBy: h.createdBy, name: h.name })),
         }),
       },
       {
+        // https://docs.doubletick.io/docs/edit-webhook — POST /v2/webhook/:webhookId with the register body → 201
+        // {validWebhooks: [{wabaNumber, webhookEventType}], ...}.
         method: 'POST', path: /^\/v2\/webhook\/([^/]+)\/?$/, handler: (ctx, m) => {
           const hook = W.state.hooks.find((h) => h.webhookId === m[1]);
           if (!hook) return { status: 404, body: { message: 'Webhook not found', statusCode: 404 } };
@@ -193,50 +302,60 @@ const PROVIDERS = {
         },
       },
     ],
-    registrations: (W) => W.state.hooks.map((h) => ({ id: h.webhookId, url: h.url, events: h.webhookEvents, business: h.wabaNumbers, auth: h.authorization, name: h.name })),
+    registrations: (W) => W.state.hooks.map((h) => ({ id: h.webhookId, url: h.url, events: h.webhookEvents, business: h.wabaNumbers, auth: h.authorization, headers: h.headers, query: h.query, name: h.name })),
     inbound: (raw) => raw.messageOriginType === 'CUSTOMER',
     targets(W, raw) {
       if (!this.inbound(raw)) return [];
       return W.state.hooks.filter((h) => (h.wabaNumbers || []).map(digits).includes(digits(raw.integrationWabaNumber)) && (h.webhookEvents || []).includes('MESSAGE_RECEIVED'))
-        .map((h) => ({
-          id: h.webhookId, url: h.url,
-          headers: { ...(h.headers || {}), ...(h.authorization ? { authorization: `${h.authorization.type === 'BASIC' ? 'Basic' : 'Bearer'} ${h.authorization.payload}` } : {}) },
-        }));
+        .map((h) => ({ id: h.webhookId, ...doubleTickDelivery(h, W.switches.secretAs) }));
     },
+    // https://doubletick.readme.io/reference/webhooks (Message Received): {to, from, messageId, dtMessageId, receivedAt,
+    // integrationType, status, message: {type: TEXT|IMAGE|..., text?, url?, caption?}, contact: string}.
     payload(raw, W, sim) {
       const m = raw.message || {};
       const customer = sim.state.customerById.get(raw.id);
+      const name = `Contact ${String(customer).slice(-4)}`;
       return {
         to: digits(raw.integrationWabaNumber), from: customer, messageId: 'wamid.' + hash('dt-wamid', raw.id).slice(0, 32), dtMessageId: raw.id,
         receivedAt: new Date(raw.messageTime).toISOString(), integrationType: 'WHATSAPP', status: 'RECEIVED',
         message: { type: String(m.messageType || 'text').toUpperCase(), ...(m.text !== undefined ? { text: m.text } : {}), ...(m.url ? { url: m.url, caption: m.caption } : {}) },
-        contact: { name: `Contact ${String(customer).slice(-4)}`, phoneNumber: customer },
+        contact: W.switches.contactAs === 'object' ? { name, phoneNumber: customer } : name,
       };
     },
     statusPayload: (raw, status) => ({ event: 'MESSAGE_STATUS_UPDATE', dtMessageId: raw.id, messageId: 'wamid.' + hash('dt-wamid', raw.id).slice(0, 32), status: status.toUpperCase(), to: digits(raw.integrationWabaNumber), updatedAt: new Date().toISOString() }),
     idOf: (raw) => raw.id,
-    spoil: (t) => ({ ...t, headers: { ...t.headers, authorization: wrongen(t.headers.authorization) } }),
+    // A wrong value everywhere the secret can travel: Authorization, the registered headers and query.
+    spoil: (t) => ({
+      ...t,
+      headers: Object.fromEntries(Object.entries(t.headers).map(([k, v]) => [k, wrongen(String(v))])),
+      url: t.url.replace(/([?&][^=&]+)=([^&]*)/g, (_, k, v) => `${k}=${wrongen(decodeURIComponent(v))}`),
+    }),
   },
 
   ninetyninedigital: {
     initState: () => ({ slots: new Map() }),
     routes: (W) => [
       {
+        // https://docs.99digital.co.il/SetWebhook.html — {apiKey, from, url (" " clears it), system 0|1,
+        // systemPhoneAlert (phones, comma-separated, up to 5; " " clears it), readStatus 0|1, retry 0|1}, all but
+        // apiKey/from optional. A setting left out keeps its value here (the docs do not say).
         method: 'POST', path: /^\/whatsapp\/v2\/setWebhook\/?$/, handler: (ctx, m, sim) => {
           const b = ctx.body;
           if (!b.from || !sim.knowsBusiness(b.from)) return { status: 200, body: { status: 'FAIL', reason: 2 } };
-          if (typeof b.url !== 'string') return { status: 200, body: { status: 'FAIL', reason: 4 } };
-          const slot = { url: b.url.trim() === '' ? '' : b.url };
-          for (const k of ['system', 'systemPhoneAlert', 'readStatus', 'retry']) slot[k] = Number(b[k]) === 1 ? 1 : 0;
+          if (b.url !== undefined && typeof b.url !== 'string') return { status: 200, body: { status: 'FAIL', reason: 4 } };
+          const slot = { ...(W.state.slots.get(digits(b.from)) || EMPTY_SLOT) };
+          for (const k of Object.keys(EMPTY_SLOT)) if (b[k] !== undefined) slot[k] = asDocumented99(k, b[k]);
           W.state.slots.set(digits(b.from), slot);
           return { status: 200, body: { status: 'OK', reason: 1 } };
         },
       },
       {
+        // https://docs.99digital.co.il/whatsapp-api/webhook/get-webhook — {status, url, system: "1",
+        // systemPhoneAlert: "0501234567", retry: 1, readStatus: 1, reason: 1}; the URL is empty by default.
         method: 'POST', path: /^\/whatsapp\/v2\/getWebhook\/?$/, handler: (ctx, m, sim) => {
           const b = ctx.body;
           if (!b.from || !sim.knowsBusiness(b.from)) return { status: 200, body: { status: 'FAIL', reason: 2 } };
-          const slot = W.state.slots.get(digits(b.from)) || { url: '', system: 0, systemPhoneAlert: 0, readStatus: 0, retry: 0 };
+          const slot = W.state.slots.get(digits(b.from)) || EMPTY_SLOT;
           return { status: 200, body: { status: 'OK', ...slot, reason: 1 } };
         },
       },
@@ -248,6 +367,7 @@ const PROVIDERS = {
       const slot = W.state.slots.get(digits(raw.to));
       return slot && slot.url ? [{ id: digits(raw.to), url: slot.url, headers: {}, retry: slot.retry }] : [];
     },
+    // https://docs.99digital.co.il/whatsapp-api/webhook/webhook — incoming message, `timestamp` a string of seconds.
     payload: (raw) => ({
       status: 'OK', hook: 'new', unique: raw.unique, from: raw.from, from_id: null, username: null, country: 'IL', phone: raw.from, to: raw.to,
       senderName: 'Contact ' + raw.from.slice(-4), type: raw.type === 'chat' ? 'text' : raw.type, body: raw.message, caption: null, isForwarded: false,
@@ -258,6 +378,11 @@ const PROVIDERS = {
     spoil: (t) => ({ ...t, url: t.url.replace(/token=([^&]*)/, (_, v) => `token=${wrongen(v)}`) }),
   },
 };
+
+const defaultSwitches = () => ({
+  drop: 0, duplicate: false, retries: 0, retryDelayMs: 50, timeoutMs: 5000, wrongSecret: false, dropQuery: false, wrap: false, reorder: false,
+  secretAs: 'both', contactAs: 'string', wabaReceived: true,
+});
 
 /** Adds the webhook side to a running simulator (see the header). Returns `sim.webhooks`. */
 function attachWebhooks(sim, opts = {}) {
@@ -270,7 +395,7 @@ function attachWebhooks(sim, opts = {}) {
     state: def.initState(),
     deliveries: [],
     held: [],
-    switches: { drop: 0, duplicate: false, retries: 0, retryDelayMs: 50, timeoutMs: 5000, wrongSecret: false, dropQuery: false, wrap: false, reorder: false },
+    switches: defaultSwitches(),
   };
   const routes = def.routes(W);
   const isManagement = (ctx) => routes.some((r) => r.method === ctx.method && r.path.test(ctx.pathname));
@@ -305,13 +430,16 @@ function attachWebhooks(sim, opts = {}) {
     W.state = def.initState();
     W.deliveries.length = 0;
     W.held.length = 0;
-    W.switches = { drop: 0, duplicate: false, retries: 0, retryDelayMs: 50, timeoutMs: 5000, wrongSecret: false, dropQuery: false, wrap: false, reorder: false };
+    W.switches = defaultSwitches();
   };
 
   W.registrations = () => def.registrations(W);
   W.managementCalls = () => sim.requests.filter((r) => isManagement({ method: r.method, pathname: decodeURIComponent(r.path) }));
+  /** 99digital: what the number's single webhook slot holds (values stored as getWebhook documents them). */
   W.setSlot = (number, slot) => {
-    W.state.slots.set(digits(number), { url: '', system: 0, systemPhoneAlert: 0, readStatus: 0, retry: 0, ...slot });
+    const stored = { ...EMPTY_SLOT };
+    for (const [k, v] of Object.entries(slot)) stored[k] = asDocumented99(k, v);
+    W.state.slots.set(digits(number), stored);
   };
   W.slot = (number) => W.state.slots.get(digits(number));
 
@@ -358,7 +486,7 @@ function attachWebhooks(sim, opts = {}) {
     return await send(raw, 'message', def.payload(raw, W, sim));
   };
   /** A receipt / status event for a stored message (the provider's status payload). */
-  W.deliverStatus = async (raw, status = 'read') => await send(raw, 'status', def.statusPayload(raw, status));
+  W.deliverStatus = async (raw, status = 'read') => await send(raw, 'status', def.statusPayload(raw, status, sim));
   /** Held deliveries (switches.reorder), newest first. */
   W.release = async () => {
     const held = W.held.splice(0).reverse();
@@ -377,4 +505,4 @@ async function startWebhookSimulator(provider, opts = {}) {
   return sim;
 }
 
-module.exports = { attachWebhooks, startWebhookSimulator, PROVIDERS };
+module.exports = { attachWebhooks, startWebhookSimulator, PROVIDERS, NINETY_NINE_USER_SETTINGS };

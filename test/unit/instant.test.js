@@ -335,13 +335,13 @@ describe('99digital: one webhook URL per number', () => {
 		await n8n.activate();
 		const slot = sim.webhooks.slot(BUSINESS);
 		expect(slot.url).toBe(`${n8n.url('trigger')}?token=${n8n.staticData.live.secret}`);
-		expect(slot).toMatchObject({ retry: 1, readStatus: 1, system: 1 });
+		expect(slot).toMatchObject({ retry: 1, readStatus: 1, system: '1' });
 		// readStatus stays on: its status hooks start nothing.
 		await sim.webhooks.deliverStatus(sim.messages[0] || (await sim.webhooks.deliver(inbound()), sim.messages[0]), 'read');
 		expect(n8n.executions).toHaveLength(1);
 		await n8n.restart();
 		await n8n.deactivate();
-		expect(sim.webhooks.slot(BUSINESS)).toEqual({ url: 'https://crm.example.com/hook', readStatus: 1, system: 1, systemPhoneAlert: 0, retry: 0 });
+		expect(sim.webhooks.slot(BUSINESS)).toEqual({ url: 'https://crm.example.com/hook', readStatus: 1, system: '1', systemPhoneAlert: '', retry: 0 });
 	});
 
 	test('a URL changed by someone else meanwhile is left alone on deactivation (and logged)', async () => {
