@@ -3,6 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type { IWebhookFunctions } from 'n8n-workflow';
 
 import { millisOf } from '../dates';
+import { asNodeError } from '../errors';
 import { paginate } from '../history/paginate';
 import type { ApiClient } from '../transport/http';
 import type { ListQuery, NormalizedMessage } from '../types';
@@ -43,7 +44,7 @@ async function viaSingleRead(client: ApiClient, wa: WebhookAdapter, m: Normalize
 		return found;
 	} catch (error) {
 		if (error instanceof NodeApiError && error.httpCode === '404') return undefined;
-		throw error;
+		throw asNodeError(client.node, error);
 	}
 }
 
