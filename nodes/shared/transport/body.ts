@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Deadline } from './deadline';
+import { networkCode } from './wire';
 
 /** A try that ran past its total deadline (connect, redirects, headers and the whole body). */
 export class DeadlineError extends Error {
@@ -8,6 +9,18 @@ export class DeadlineError extends Error {
 	constructor() {
 		super('deadline exceeded');
 	}
+}
+
+/** Network failures that mean "no answer in time" (a socket or client timeout). */
+const TIMEOUT_CODES = ['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNABORTED'];
+
+/**
+ * A try that got no answer in time reads as the deadline, whichever timer fired first: a timeout at or after the
+ * try's deadline is the deadline (on a busy machine a socket timer can fire before the deadline's clock looks).
+ */
+export function stallAsDeadline(error: unknown, deadline: Deadline, now = Date.now()): unknown {
+	if (error instanceof DeadlineError || now < deadline.at) return error;
+	return TIMEOUT_CODES.includes(networkCode(error) ?? '') ? new DeadlineError() : error;
 }
 
 /** A body that grew past the size the caller allows. */

@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, INode } from 'n8n-workflow';
 
-import { beforeDeadline, DeadlineError, discard, readBody, TooLargeError } from './body';
+import { beforeDeadline, DeadlineError, discard, readBody, stallAsDeadline, TooLargeError } from './body';
 import type { WireResponse } from './body';
 import { RequestBudget } from './budget';
 import type { Deadline } from './deadline';
@@ -45,6 +45,9 @@ export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, maxWaitMs: 300_000, t
 /** Redirects followed within the credential's origin (and, for media links without the key, anywhere). */
 export const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+
+/** How far the socket's idle timeout lies past the try's total deadline. */
+const SOCKET_GRACE_MS = 2_000;
 
 /** A download failure told in the node's own words. */
 class DownloadError extends Error {}
@@ -162,8 +165,9 @@ export class ApiClient {
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 				disableFollowRedirect: true,
-				// The socket's idle timeout; the try's total deadline is enforced here, around it.
-				timeout: this.retry.timeoutMs,
+				// The socket's idle timeout, set above the try's total deadline (enforced here, around it): a stall must
+				// end with the deadline's message, not with a socket error that won a race against it.
+				timeout: this.retry.timeoutMs + SOCKET_GRACE_MS,
 				sendCredentialsOnCrossOriginRedirect: false,
 			};
 			const response = (await beforeDeadline(
@@ -205,6 +209,8 @@ export class ApiClient {
 			const exchange = await this.exchange(first, credential, deadline, false);
 			const text = exchange.kind === 'response' ? await readBody(exchange.response.body, deadline) : undefined;
 			return { exchange, text };
+		} catch (error) {
+			throw stallAsDeadline(error, deadline);
 		} finally {
 			deadline.end();
 		}
@@ -312,6 +318,8 @@ export class ApiClient {
 		const deadline = this.run.deadlines.start(this.retry.timeoutMs);
 		try {
 			return await this.receiveFile(await this.exchange({ method: 'GET', url: fileUrl }, credential, deadline, true), deadline, maxBytes);
+		} catch (error) {
+			throw stallAsDeadline(error, deadline);
 		} finally {
 			deadline.end();
 		}
