@@ -44,6 +44,7 @@ export const twoChatWebhook: WebhookAdapter = {
 				method: 'POST',
 				path: `/open/webhooks/subscribe/${EVENT_NAMES[input.event]}`,
 				body: { hook_url: input.url, on_number: input.businessNumber ?? '' },
+				idempotent: false,
 			}),
 		);
 		const data = record(body.data);

@@ -17,6 +17,8 @@
 //        wrongSecret: true  deliveries carry a wrong secret (token / header / bearer)
 //        wrap: true     DoubleTick: the body is wrapped as { payload: {...} } (help-center examples)
 //        reorder: true  deliveries are held until release(), then sent newest first
+//        loseRegisterReplies: n   the next n register calls are saved, then their reply is lost (`lostReplyAs`:
+//                       'reset' (default) drops the connection, a number answers that status instead)
 //   await sim.webhooks.release()             sends held deliveries (reversed: out of order)
 //   sim.webhooks.deliveries                  [{ provider, registrationId, url, messageId, kind, attempts: [{ status, ms, error }] }]
 //   sim.webhooks.setSlot(number, { url, ... }) 99digital: what the number's single webhook slot holds now
@@ -258,6 +260,16 @@ const PROVIDERS = {
   },
 };
 
+const DEFAULT_SWITCHES = { drop: 0, duplicate: false, retries: 0, retryDelayMs: 50, timeoutMs: 5000, wrongSecret: false, wrap: false, reorder: false, loseRegisterReplies: 0, lostReplyAs: 'reset' };
+
+/** The calls that create (or set) a registration, per provider. */
+const REGISTER = {
+  twochat: /^POST \/open\/webhooks\/subscribe\//,
+  chirp: /^POST \/v1\/webhooks\/?$/,
+  doubletick: /^POST \/v2\/webhook\/register\/?$/,
+  ninetyninedigital: /^POST \/whatsapp\/v2\/setWebhook\/?$/,
+};
+
 /** Adds the webhook side to a running simulator (see the header). Returns `sim.webhooks`. */
 function attachWebhooks(sim, opts = {}) {
   const def = PROVIDERS[sim.provider];
@@ -269,7 +281,7 @@ function attachWebhooks(sim, opts = {}) {
     state: def.initState(),
     deliveries: [],
     held: [],
-    switches: { drop: 0, duplicate: false, retries: 0, retryDelayMs: 50, timeoutMs: 5000, wrongSecret: false, wrap: false, reorder: false },
+    switches: { ...DEFAULT_SWITCHES },
   };
   const routes = def.routes(W);
   const isManagement = (ctx) => routes.some((r) => r.method === ctx.method && r.path.test(ctx.pathname));
@@ -283,7 +295,15 @@ function attachWebhooks(sim, opts = {}) {
       if (!m) continue;
       const denied = def.authenticate ? def.authenticate(ctx, W) : sim.def.authenticate(ctx, sim);
       if (denied) return denied;
-      return r.handler(ctx, m, sim);
+      const reply = r.handler(ctx, m, sim);
+      if (REGISTER[sim.provider].test(`${ctx.method} ${ctx.pathname}`) && W.switches.loseRegisterReplies > 0) {
+        // Saved by the provider; the reply never reaches the caller (or says the provider failed).
+        W.switches.loseRegisterReplies--;
+        if (W.switches.lostReplyAs !== 'reset') return { status: Number(W.switches.lostReplyAs), body: { message: 'Internal server error' } };
+        ctx.record.status = 0;
+        if (typeof ctx.res.socket.resetAndDestroy === 'function') ctx.res.socket.resetAndDestroy(); else ctx.res.destroy();
+      }
+      return reply;
     }
     return route(ctx);
   };
@@ -304,7 +324,7 @@ function attachWebhooks(sim, opts = {}) {
     W.state = def.initState();
     W.deliveries.length = 0;
     W.held.length = 0;
-    W.switches = { drop: 0, duplicate: false, retries: 0, retryDelayMs: 50, timeoutMs: 5000, wrongSecret: false, wrap: false, reorder: false };
+    W.switches = { ...DEFAULT_SWITCHES };
   };
 
   W.registrations = () => def.registrations(W);

@@ -143,6 +143,34 @@ describe.each(Object.keys(PROVIDERS))('%s instant trigger', (name) => {
 		expect(n8n.responses.map((r) => r.error).filter(Boolean)).toEqual([]);
 	});
 
+	test.each(['reset', 502])('a register call the provider saved but whose reply was lost (%s): one registration, adopted, never sent blindly again', async (lostReplyAs) => {
+		if (name === 'ninetyninedigital') sim.webhooks.setSlot(BUSINESS, {});
+		Object.assign(sim.webhooks.switches, { loseRegisterReplies: 1, lostReplyAs });
+		await n8n.activate();
+		const regs = sim.webhooks.registrations();
+		expect(regs).toHaveLength(1);
+		expect(n8n.staticData.live.ids).toEqual([regs[0].id]);
+		// The register call went out once (99digital's setWebhook sets one slot: sending it again changes nothing).
+		const registerCalls = sim.webhooks.managementCalls().filter((r) => r.method === 'POST' && !/getWebhook|\/v2\/webhook\/[^r]/.test(r.path));
+		expect(registerCalls).toHaveLength(name === 'ninetyninedigital' ? 2 : 1);
+		await sim.webhooks.deliver(inbound(CONTACTS[0], 'after a lost reply'));
+		expect(n8n.emitted().map((m) => m.text)).toEqual(['after a lost reply']);
+		await n8n.deactivate();
+		expect(sim.webhooks.registrations()).toHaveLength(p.canDelete ? 0 : 1);
+	});
+
+	test('an activation that fails after the provider saved the registration removes it (DoubleTick: says what to remove by hand)', async () => {
+		if (name === 'ninetyninedigital') return; // one slot, put back by the adapter: see the 99digital tests
+		// The provider saves it and then answers what the node cannot read (no id), or the read-back fails.
+		if (name === 'doubletick') sim.fault({ path: '/v2/webhooks', after: 1, status: 400 });
+		else Object.assign(sim.webhooks.switches, { loseRegisterReplies: 1, lostReplyAs: 200 });
+		await expect(n8n.activate()).rejects.toThrow();
+		expect(sim.webhooks.registrations()).toHaveLength(p.canDelete ? 0 : 1);
+		const warning = n8n.logs.find(([level, m]) => level === 'warn' && /activation failed after the provider saved the registration/.test(m));
+		expect(warning[1]).toMatch(p.canDelete ? /it was removed/ : /remove the webhook/);
+		expect(n8n.staticData.live).toBeUndefined();
+	});
+
 	test('deactivation removes exactly our registration (DoubleTick: says what to remove by hand)', async () => {
 		if (name === 'ninetyninedigital') sim.webhooks.setSlot(BUSINESS, {});
 		await n8n.activate();
@@ -287,6 +315,17 @@ describe('99digital: one webhook URL per number', () => {
 		expect(sim.webhooks.slot(BUSINESS)).toEqual({ url: 'https://crm.example.com/hook', readStatus: 1, system: 1, systemPhoneAlert: 0, retry: 0 });
 	});
 
+	test('a takeover that keeps failing after 99digital saved it puts the previous URL and settings back', async () => {
+		sim.webhooks.setSlot(BUSINESS, { url: 'https://crm.example.com/hook', readStatus: 1 });
+		n8n.parameters.options = { replaceExistingWebhook: true, maxRetries: 0 };
+		// Every setWebhook is saved and answered 500: taken over, put back; looked up (not there), registered once more,
+		// put back again; then the activation fails.
+		Object.assign(sim.webhooks.switches, { loseRegisterReplies: 10, lostReplyAs: 500 });
+		await expect(n8n.activate()).rejects.toThrow('The service failed to process your request');
+		expect(sim.requestsTo('/whatsapp/v2/setWebhook')).toHaveLength(4);
+		expect(sim.webhooks.slot(BUSINESS)).toEqual({ url: 'https://crm.example.com/hook', readStatus: 1, system: 0, systemPhoneAlert: 0, retry: 0 });
+	});
+
 	test('a URL changed by someone else meanwhile is left alone on deactivation (and logged)', async () => {
 		await n8n.activate();
 		sim.webhooks.setSlot(BUSINESS, { url: 'https://other.example.com/new' });
@@ -349,6 +388,24 @@ describe('provider specifics', () => {
 			sim.webhooks.switches.wrap = true;
 			await sim.webhooks.deliver(inbound(CONTACTS[2], 'wrapped'));
 			expect(n8n.emitted().map((m) => [m.text, m.contactNumber, m.businessNumber])).toEqual([['wrapped', CONTACTS[2], BUSINESS]]);
+		} finally {
+			await n8n.close();
+			await sim.close();
+		}
+	});
+
+	test.each(['twochat', 'chirp'])('%s: a changed Event removes the old subscription at the next start', async (name) => {
+		const { sim, n8n } = await setup(name);
+		try {
+			await n8n.activate();
+			const before = sim.webhooks.registrations();
+			n8n.parameters.event = 'any';
+			await n8n.restart();
+			const after = sim.webhooks.registrations();
+			expect(after).toHaveLength(1);
+			expect(after[0].id).not.toBe(before[0].id);
+			expect(after[0].events).toEqual(name === 'twochat' ? ['whatsapp.message.new'] : ['messages.whatsapp.received', 'messages.whatsapp.sent']);
+			expect(n8n.logs.some(([level, m]) => level === 'warn' && /the Event changed; removing the old registration/.test(m))).toBe(true);
 		} finally {
 			await n8n.close();
 			await sim.close();

@@ -1,5 +1,5 @@
 // The transport's retry policy, a pure function: each row is one failed try and what happens next.
-const { decide, backoffMs, askedWaitMs } = require('../../dist/nodes/shared/transport/retryPolicy');
+const { decide, backoffMs, askedWaitMs, mayHaveReached } = require('../../dist/nodes/shared/transport/retryPolicy');
 
 const RULES = { maxRetries: 3, maxWaitMs: 10_000, retryStatuses: [409] };
 const noAnswer = (code) => ({ kind: 'noAnswer', code });
@@ -34,6 +34,26 @@ describe('decide(attempt, outcome, rules)', () => {
 		['a 429 asking longer than the cap allows', at(0), status(429, 60_000), STOP],
 	])('%s', (_, attempt, outcome, decision) => {
 		expect(decide(attempt, outcome, RULES)).toEqual(decision);
+	});
+
+	// A request that must not take effect twice (registering a webhook): re-sent only when it cannot have arrived.
+	const ONCE = { ...RULES, idempotent: false };
+	test.each([
+		['no answer in time: it may have been saved', at(0), noAnswer('DEADLINE'), STOP],
+		['connection reset after sending', at(0), noAnswer('ECONNRESET'), STOP],
+		['a 500: it may have been saved', at(0), status(500), STOP],
+		['a 502', at(0), status(502), STOP],
+		['a 408', at(0), status(408), STOP],
+		['a 429: refused, not saved', at(0), status(429, 1000), RETRY(1000, true)],
+		['DNS failure: never sent', at(0), noAnswer('EAI_AGAIN'), RETRY(250)],
+		['the provider\'s own "retry later"', at(0), status(409), RETRY(250)],
+	])('not idempotent: %s', (_, attempt, outcome, decision) => {
+		expect(decide(attempt, outcome, ONCE)).toEqual(decision);
+	});
+
+	test('mayHaveReached: sent and unanswered, 408 or 5xx; not a 429, a refused connection or an unknown host', () => {
+		expect([noAnswer('DEADLINE'), noAnswer('ECONNRESET'), noAnswer('UNKNOWN'), status(408), status(503)].map(mayHaveReached)).toEqual([true, true, true, true, true]);
+		expect([noAnswer('ECONNREFUSED'), noAnswer('ENOTFOUND'), noAnswer('EAI_AGAIN'), status(429), status(400), status(409)].map(mayHaveReached)).toEqual([false, false, false, false, false, false]);
 	});
 
 	test('backoff doubles per try up to 30 s, jitter adds up to half again', () => {

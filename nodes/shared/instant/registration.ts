@@ -4,9 +4,11 @@ import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 
 import { asNodeError, parameterLabel } from '../errors';
 import { parsePhone } from '../phone';
+import type { ApiClient } from '../transport/http';
+import { outcomeUnknown } from '../transport/http';
 import { instantClient, instantState } from './context';
 import type { InstantContext } from './context';
-import type { EventChoice, InstantState, WebhookAdapter, WebhookInput } from './types';
+import type { EventChoice, InstantState, RegisterResult, WebhookAdapter, WebhookInput } from './types';
 
 /** The node's URL without query, and the path that every URL of this node ends with. */
 function ownPaths(ctx: InstantContext): { base: string; suffix: string } {
@@ -74,11 +76,14 @@ export async function checkExists(this: IHookFunctions, wa: WebhookAdapter): Pro
 	if (!stored?.secret) return false;
 	const input = readInput(this, wa, stored.secret);
 	const client = instantClient(this, wa.history);
-	if (stored.url !== input.url) {
-		// The node's URL changed (e.g. WEBHOOK_URL): the old registration points nowhere useful.
-		this.logger.warn(`${wa.history.displayName} instant trigger: the webhook URL changed; removing the registration of the old URL`);
+	const changed = stored.url !== input.url ? 'the webhook URL' : stored.event !== input.event ? 'the Event' : undefined;
+	if (changed) {
+		// The node's URL (e.g. WEBHOOK_URL) or the events it asks for changed: the old registration is of no use, and
+		// left alone it would keep calling (a second delivery of every message, or refused calls forever).
+		this.logger.warn(`${wa.history.displayName} instant trigger: ${changed} changed; removing the old registration`);
 		try {
-			await wa.unregister(client, stored, input);
+			const result = await wa.unregister(client, stored, input);
+			if (result?.manualAction) this.logger.warn(`${wa.history.displayName} instant trigger: ${result.manualAction}`);
 		} catch (error) {
 			this.logger.warn(`${wa.history.displayName} instant trigger: could not remove the old registration: ${(error as Error).message}`);
 		}
@@ -96,6 +101,42 @@ export async function checkExists(this: IHookFunctions, wa: WebhookAdapter): Pro
 	return true;
 }
 
+/** The provider's registrations of exactly this URL (secret included where it travels in the URL). */
+async function registrationsAt(wa: WebhookAdapter, client: ApiClient, input: WebhookInput): Promise<string[]> {
+	return [...new Set((await wa.list(client, input)).filter((r) => r.url === input.url).map((r) => r.id))];
+}
+
+/**
+ * Registers `input.url` at most once. A register request that may have reached the provider without our learning
+ * the outcome (no answer in time, a broken connection, a 5xx: the API client does not re-send it) is never sent
+ * again blindly: the registrations are looked up by the exact URL, one found is adopted, and only when there is
+ * none is it registered once more.
+ */
+export async function registerOnce(wa: WebhookAdapter, client: ApiClient, input: WebhookInput): Promise<RegisterResult> {
+	try {
+		return await wa.register(client, input);
+	} catch (error) {
+		if (!outcomeUnknown(error)) throw asNodeError(client.node, error);
+		const ids = await registrationsAt(wa, client, input);
+		return ids.length ? { ids } : await wa.register(client, input);
+	}
+}
+
+/** After a failed activation: removes what the attempt registered (found by its exact URL), logging what it did. */
+async function removeLeftovers(ctx: IHookFunctions, wa: WebhookAdapter, client: ApiClient, input: WebhookInput): Promise<void> {
+	const name = wa.history.displayName;
+	try {
+		const ids = await registrationsAt(wa, client, input);
+		if (!ids.length) return;
+		const result = await wa.unregister(client, { ids, url: input.url, secret: input.secret, event: input.event, businessNumber: input.businessNumber }, input);
+		ctx.logger.warn(`${name} instant trigger: the activation failed after the provider saved the registration; ${result?.manualAction ?? 'it was removed'}`);
+	} catch (error) {
+		ctx.logger.error(`${name} instant trigger: the activation failed and the registration it may have left could not be removed: ${(error as Error).message}`, {
+			node: ctx.getNode().name,
+		});
+	}
+}
+
 /** `create`: registers this node's URL with a new random secret and stores both. */
 export async function create(this: IHookFunctions, wa: WebhookAdapter): Promise<boolean> {
 	const s = instantState(this);
@@ -103,10 +144,12 @@ export async function create(this: IHookFunctions, wa: WebhookAdapter): Promise<
 	const secret = randomBytes(24).toString('hex');
 	const input = readInput(this, wa, secret);
 	const client = instantClient(this, wa.history);
-	let result: Awaited<ReturnType<WebhookAdapter['register']>>;
+	let result: RegisterResult;
 	try {
-		result = await wa.register(client, input);
+		result = await registerOnce(wa, client, input);
 	} catch (error) {
+		// A failed activation leaves nothing behind: what this attempt registered is found by its exact URL.
+		if (!wa.singleSlot) await removeLeftovers(this, wa, client, input);
 		throw asNodeError(this.getNode(), error);
 	}
 	s[slot] = { ids: result.ids, url: input.url, secret, event: input.event, businessNumber: input.businessNumber, previous: result.previous };

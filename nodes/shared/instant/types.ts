@@ -49,6 +49,12 @@ export interface Delivery {
 	query?: ListQuery;
 }
 
+/** What a registration gives back: the provider's ids (and a single-slot provider's previous settings). */
+export interface RegisterResult {
+	ids: string[];
+	previous?: IDataObject;
+}
+
 /**
  * The webhook side of one provider, next to its history adapter. A new provider is one more folder with one of
  * these; the core does not change.
@@ -60,12 +66,22 @@ export interface WebhookAdapter {
 	secret: SecretCarrier;
 	/** The business number is needed to register (all but Chirp, where it only filters). */
 	needsBusinessNumber: boolean;
+	/**
+	 * The provider keeps one webhook URL per number (99digital): registering replaces the number's URL rather than
+	 * adding a registration, so a failed activation has nothing of its own to remove (the adapter puts back what it
+	 * replaced).
+	 */
+	singleSlot?: boolean;
 	/** The history lists one contact at a time (DoubleTick): catch-up reads the contacts it has seen. */
 	catchUpPerContact?: boolean;
 	/** The registrations the provider has now (ours and others'); the core keeps those with our exact URL. */
 	list(api: ApiClient, input: WebhookInput): Promise<Array<{ id: string; url: string }>>;
-	/** Registers `input.url`; returns the provider's ids (and a single-slot provider's previous settings). */
-	register(api: ApiClient, input: WebhookInput): Promise<{ ids: string[]; previous?: IDataObject }>;
+	/**
+	 * Registers `input.url`; returns the provider's ids (and a single-slot provider's previous settings). A request
+	 * that creates a registration is sent with `idempotent: false`: the core looks it up by URL when its outcome is
+	 * unknown instead of sending it again.
+	 */
+	register(api: ApiClient, input: WebhookInput): Promise<RegisterResult>;
 	/** Removes exactly our registration; returns a text for the log when the user must act by hand. */
 	unregister(api: ApiClient, stored: StoredRegistration, input: WebhookInput): Promise<{ manualAction?: string } | void>;
 	/** A request body (and headers) → the items it carries. Tolerant of every documented shape. */

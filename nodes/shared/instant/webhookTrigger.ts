@@ -4,4 +4,4 @@ export { sameSecret } from './authenticate';
 export { GAP_CHECK_MS } from './catchUp';
 export { receive } from './receive';
 export { checkExists, create, remove } from './registration';
-export type { Delivery, EventChoice, InstantState, SecretCarrier, StoredRegistration, WebhookAdapter, WebhookInput } from './types';
+export type { Delivery, EventChoice, InstantState, RegisterResult, SecretCarrier, StoredRegistration, WebhookAdapter, WebhookInput } from './types';

@@ -7,7 +7,7 @@ import { RequestBudget } from './budget';
 import type { Deadline } from './deadline';
 import { apiError, asNodeError, messageFromBody } from '../errors';
 import type { ProviderFailure } from '../errors';
-import { askedWaitMs, decide } from './retryPolicy';
+import { askedWaitMs, decide, mayHaveReached } from './retryPolicy';
 import type { Outcome } from './retryPolicy';
 import { RunState } from './run';
 import type { RunCredential } from './run';
@@ -20,6 +20,19 @@ export interface RequestSpec {
 	path: string;
 	qs?: IDataObject;
 	body?: IDataObject;
+	/**
+	 * False for a request that must not take effect twice (a POST that registers a webhook): it is not re-sent after a
+	 * failure that may have reached the provider, and such a failure is told by `outcomeUnknown`. Default true.
+	 */
+	idempotent?: boolean;
+}
+
+/** Errors of requests that failed in a way that may have reached the provider (see retryPolicy's mayHaveReached). */
+const uncertain = new WeakSet<object>();
+
+/** Whether the request that failed with `error` may still have taken effect at the provider (its outcome is unknown). */
+export function outcomeUnknown(error: unknown): boolean {
+	return typeof error === 'object' && error !== null && uncertain.has(error);
 }
 
 /** How one provider's API behaves on the wire; part of each adapter. */
@@ -230,8 +243,13 @@ export class ApiClient {
 			await this.budget.take();
 			const result = await this.attempt(first, credential, spec.path);
 			if (result.kind === 'answer') return result.body;
-			const decision = decide({ index, waitedMs, jitter: Math.random() }, result.outcome, { ...this.retry, retryStatuses: this.rules.retryStatuses });
-			if (!decision.retry) throw result.error(index + 1);
+			const rules = { ...this.retry, retryStatuses: this.rules.retryStatuses, idempotent: spec.idempotent !== false };
+			const decision = decide({ index, waitedMs, jitter: Math.random() }, result.outcome, rules);
+			if (!decision.retry) {
+				const error = result.error(index + 1);
+				if (mayHaveReached(result.outcome)) uncertain.add(error);
+				throw error;
+			}
 			waitedMs += decision.waitMs;
 			if (decision.pauseRun) {
 				// The whole run waits: no lane starts a request before this time (see RequestBudget.take).

@@ -25,6 +25,11 @@ export interface RetryRules {
 	maxWaitMs: number;
 	/** Statuses besides 408, 429 and 5xx that the provider documents as "retry later". */
 	retryStatuses?: number[];
+	/**
+	 * False for a request that must not take effect twice (e.g. one that registers a webhook): it is tried again only
+	 * when it cannot have reached the provider. Default true.
+	 */
+	idempotent?: boolean;
 }
 
 export interface Decision {
@@ -37,6 +42,17 @@ export interface Decision {
 
 /** Network failures worth another try: the connection broke or timed out (not a refused one or an unknown host). */
 export const RETRYABLE_NETWORK = ['DEADLINE', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ESOCKETTIMEDOUT'];
+
+/** No answer, yet the provider may have acted on the request: it was sent, or may have been. */
+const MAYBE_RECEIVED = ['DEADLINE', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ESOCKETTIMEDOUT', 'UNKNOWN'];
+
+/**
+ * Whether the provider may have acted on a request that failed so: no answer after it was (maybe) sent, a 408, or a
+ * 5xx. A 429, a refused connection, a DNS failure or the provider's own "retry later" statuses mean it did not.
+ */
+export function mayHaveReached(outcome: Outcome): boolean {
+	return outcome.kind === 'noAnswer' ? MAYBE_RECEIVED.includes(outcome.code) : outcome.status === 408 || outcome.status >= 500;
+}
 
 /** Exponential backoff with jitter: half the ceiling plus up to half again; the ceiling doubles per try, 30 s at most. */
 export function backoffMs(index: number, jitter: number): number {
@@ -65,6 +81,8 @@ const STOP: Decision = { retry: false, waitMs: 0, pauseRun: false };
 export function decide(attempt: Attempt, outcome: Outcome, rules: RetryRules): Decision {
 	const worthRetrying = outcome.kind === 'noAnswer' ? RETRYABLE_NETWORK.includes(outcome.code) : retryableStatus(outcome.status, rules);
 	if (!worthRetrying) return STOP;
+	// A request that must not take effect twice is never re-sent when the first one may have taken effect.
+	if (rules.idempotent === false && mayHaveReached(outcome)) return STOP;
 	const waitMs = (outcome.kind === 'status' ? outcome.askedMs : undefined) ?? backoffMs(attempt.index, attempt.jitter);
 	if (attempt.index >= rules.maxRetries || attempt.waitedMs + waitMs > rules.maxWaitMs) return STOP;
 	return { retry: true, waitMs, pauseRun: outcome.kind === 'status' && outcome.status === 429 };
