@@ -43,6 +43,7 @@ export const doubleTickWebhook: WebhookAdapter = {
 	secret: { kind: 'bearer' },
 	needsBusinessNumber: true,
 	catchUpPerContact: true,
+	deliveryIdMayDiffer: true,
 	async list(api: ApiClient) {
 		return await list(api);
 	},

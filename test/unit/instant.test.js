@@ -440,11 +440,14 @@ describe('provider specifics', () => {
 			const texts = n8n.emitted().map((m) => m.text);
 			expect(texts).toHaveLength(new Set(texts).size);
 			expect(texts.sort()).toEqual(['before', 'lost 0', 'lost 1', 'lost 2', ...burst.map((m) => m.text)].sort());
-			// The static data the last request saved carries every id and the newest cursor.
+			// The static data the last request saved carries every message; the history point is where the one catch-up
+			// read up to (deliveries never move it).
 			const state = n8n.staticData;
 			expect(state.resume).toBe(false);
 			expect(state.recent).toHaveLength(54);
-			expect(Date.parse(state.cursor)).toBe(burst[burst.length - 1].timestamp);
+			expect(state.recent.map(([, t]) => t * 1000).sort()).toEqual(n8n.emitted().map((m) => Date.parse(m.timestamp)).sort());
+			expect(Date.parse(state.history)).toBeGreaterThan(Date.parse(n8n.emitted().find((m) => m.text === 'lost 2').timestamp) - 1);
+			expect(Date.parse(state.history)).toBeLessThanOrEqual(burst[burst.length - 1].timestamp);
 		} finally {
 			await n8n.close();
 			await sim.close();

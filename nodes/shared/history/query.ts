@@ -1,4 +1,5 @@
 import { millisOf } from '../dates';
+import { directionKnown } from '../mapping';
 import type { ProviderAdapter } from '../provider';
 import type { ListQuery, NormalizedMessage } from '../types';
 
@@ -18,6 +19,14 @@ export function matchesQuery(
 	if (q.startMs !== undefined && t < q.startMs) return false;
 	if (q.endMs !== undefined && t > q.endMs) return false;
 	return true;
+}
+
+/**
+ * A trigger's rule: the query matches, and with Event = Inbound the record tells that the message is inbound (one
+ * whose direction is unknown could be our own message: an auto-reply would answer it). Event = Any takes it.
+ */
+export function eventMatches(m: NormalizedMessage, q: ListQuery, businessOnServer = false, t: number | null = millisOf(m.timestamp), untimed: 'exclude' | 'include' = 'exclude'): boolean {
+	return matchesQuery(m, q, businessOnServer, t, untimed) && (q.direction !== 'inbound' || directionKnown(m));
 }
 
 /** Whether some of the query is the node's to apply (the API does not filter on it). */

@@ -5,14 +5,13 @@ import { createClient } from '../transport/client';
 import type { ApiClient } from '../transport/http';
 import { readOptions } from '../input';
 import type { RunOptions } from '../input';
-import { matchesQuery } from '../history/query';
+import { eventMatches } from '../history/query';
 import type { ListQuery, NormalizedMessage } from '../types';
 import { presentedSecret, sameSecret } from './authenticate';
-import { catchUpCandidates, CLOCK_SKEW_MS, GAP_CHECK_MS, readSince } from './catchUp';
+import { DEFAULT_GAP_CHECK_MINUTES, readSince } from './catchUp';
 import { instantState } from './context';
 import { deliveredMessages, filterQuery } from './deliveries';
-import { byTimeThenOrder, Ledger, PROCESS } from './ledger';
-import type { Found } from './ledger';
+import { byTimeThenOrder, Ledger, PROCESS, WAITED } from './ledger';
 import type { InstantState, StoredRegistration, WebhookAdapter } from './types';
 
 const NOTHING: IWebhookResponseData = { webhookResponse: 'OK' };
@@ -41,22 +40,66 @@ function noticeRestart(ctx: IWebhookFunctions, s: InstantState): void {
 	s.process = PROCESS;
 }
 
+/** What the node's parameters ask of a delivery. */
+interface Settings {
+	options: RunOptions;
+	catchUp: boolean;
+	gapCheckMs: number;
+	filters: ListQuery;
+	wanted: (m: NormalizedMessage) => boolean;
+}
+
+function readSettings(ctx: IWebhookFunctions, registration: StoredRegistration): Settings {
+	const raw = (ctx.getNodeParameter('options', {}) ?? {}) as IDataObject;
+	const minutes = Number(raw.gapCheckMinutes ?? DEFAULT_GAP_CHECK_MINUTES);
+	const filters = filterQuery(ctx, registration.businessNumber);
+	return {
+		options: readOptions(ctx, 0),
+		catchUp: raw.catchUp !== false,
+		gapCheckMs: (Number.isFinite(minutes) && minutes >= 0 ? minutes : DEFAULT_GAP_CHECK_MINUTES) * 60_000,
+		filters,
+		wanted: (m) => eventMatches(m, filters),
+	};
+}
+
 /** The provider gets its answer now when more work follows (history reads, downloads): some give up after 5 s. */
 function answerEarly(ctx: IWebhookFunctions, moreWork: boolean): boolean {
 	if (moreWork) ctx.getResponseObject().status(200).json({ received: true });
 	return moreWork;
 }
 
-/** The history since the cursor, with what it may emit; undefined when another request of this process ran it. */
-async function catchUp(wa: WebhookAdapter, ledger: Ledger, cause: string, delivered: NormalizedMessage[], filters: ListQuery, client: ApiClient, options: RunOptions): Promise<Found | undefined> {
-	const cursorMs = ledger.cursorMs as number;
-	const from = cursorMs - CLOCK_SKEW_MS;
-	return await ledger.catchUp(cause, async () => {
-		const history = await readSince(client, wa, filters, from, ledger.contactsWith(delivered), options.includeRaw);
-		return { candidates: catchUpCandidates(history, delivered, from, cursorMs), seen: [...delivered, ...history] };
-	});
+/**
+ * The messages to emit: with a catch-up due, the missed ones from the history (oldest first, a bounded batch) and
+ * the delivered ones; otherwise the delivered ones not emitted before. A failed history read still lets the
+ * delivered messages out (the gap is read again at the next delivery).
+ */
+async function collect(ctx: IWebhookFunctions, wa: WebhookAdapter, ledger: Ledger, delivered: NormalizedMessage[], settings: Settings, client: ApiClient): Promise<NormalizedMessage[]> {
+	const name = wa.history.displayName;
+	const read = async (fromMs: number) =>
+		await readSince(client, wa, settings.filters, fromMs, ledger.contactsWith(delivered), settings.options);
+	for (let cause = ledger.dueCatchUp(Date.now(), settings.catchUp, settings.gapCheckMs); cause; cause = ledger.dueCatchUp(Date.now(), settings.catchUp, settings.gapCheckMs)) {
+		let outcome: Awaited<ReturnType<Ledger['catchUp']>>;
+		try {
+			outcome = await ledger.catchUp(cause, read, delivered, settings.wanted);
+		} catch (error) {
+			ctx.logger.error(`${name} instant trigger: catching up from the history failed, retried at the next delivery: ${(error as Error).message}`, {
+				node: ctx.getNode().name,
+			});
+			break;
+		}
+		// Another delivery of this process ran that catch-up: perhaps the next part of a backlog is due now.
+		if (outcome === WAITED) continue;
+		if (outcome.pending > 0) {
+			ctx.logger.warn(`${name} instant trigger: caught up ${outcome.emit.length} messages, oldest first; ${outcome.pending} more missed messages are pending and follow with the next delivery`, {
+				node: ctx.getNode().name,
+			});
+		}
+		return outcome.emit;
+	}
+	return ledger.takeDelivered(delivered, settings.wanted);
 }
 
+/** The one execution of this delivery: the final messages, oldest first (none: no execution). */
 async function emit(messages: NormalizedMessage[], client: ApiClient, options: RunOptions, answered: boolean): Promise<IWebhookResponseData> {
 	if (!messages.length) return answered ? { noWebhookResponse: true } : NOTHING;
 	const items: INodeExecutionData[] = await toItems(byTimeThenOrder(messages), client, options);
@@ -66,45 +109,31 @@ async function emit(messages: NormalizedMessage[], client: ApiClient, options: R
 /**
  * `webhook()`, as a pipeline: the secret (403 and no execution when wrong); the delivered messages (status events and
  * other events answer 200 and start nothing); the ledger (duplicates and filtered-out messages start nothing); a
- * catch-up from the history after downtime or a long silence (answering the provider first); then one execution
- * with the normalized items, oldest first, each message once.
+ * catch-up from the history after downtime, a backlog or the gap-check interval (answering the provider first); then
+ * one execution with the normalized items, oldest first, each message once.
  */
 export async function receive(this: IWebhookFunctions, wa: WebhookAdapter): Promise<IWebhookResponseData> {
 	const s = instantState(this);
 	const registration = authenticated(this, wa, s);
 	if (!registration) return refused(this);
 	noticeRestart(this, s);
-	const options = readOptions(this, 0);
-	const delivered = deliveredMessages(this, wa, registration, options.includeRaw);
+	const settings = readSettings(this, registration);
+	const delivered = deliveredMessages(this, wa, registration, settings.options.includeRaw);
 	if (!delivered.length) return NOTHING;
 
 	const manual = this.getMode() === 'manual';
 	const ledger = Ledger.open(this, s, wa, registration.secret, manual);
-	const catchUpOn = (this.getNodeParameter('options', {}) as IDataObject).catchUp !== false;
-	const filters = filterQuery(this, registration.businessNumber);
-	const wanted = (m: NormalizedMessage) => matchesQuery(m, filters);
-	const cause = ledger.dueCatchUp(Date.now(), catchUpOn, GAP_CHECK_MS);
-	if (!cause && !delivered.some((m) => !ledger.known(m.id) && wanted(m))) {
-		ledger.record(delivered);
-		return NOTHING;
+	try {
+		const due = ledger.dueCatchUp(Date.now(), settings.catchUp, settings.gapCheckMs) !== undefined;
+		if (!due && !delivered.some((m) => settings.wanted(m) && (m.id === null || manual || !ledger.known(m)))) return NOTHING;
+		const client = createClient(this, wa.history, settings.options);
+		client.run.protect(registration.secret);
+		const answered = answerEarly(this, due || settings.options.downloadMedia);
+		const messages = await collect(this, wa, ledger, delivered, settings, client);
+		if (manual && !messages.length) return NOTHING;
+		return await emit(messages, client, settings.options, answered);
+	} finally {
+		ledger.commit();
+		ledger.close();
 	}
-
-	const client = createClient(this, wa.history, options);
-	const answered = answerEarly(this, cause !== undefined || options.downloadMedia);
-	let found: Found | undefined;
-	let failed = false;
-	if (cause) {
-		try {
-			found = await catchUp(wa, ledger, cause, delivered, filters, client, options);
-		} catch (error) {
-			// The delivered messages still go out; the gap is read again at the next delivery.
-			failed = true;
-			this.logger.error(`${wa.history.displayName} instant trigger: catching up from the history failed, retried at the next delivery: ${(error as Error).message}`, {
-				node: this.getNode().name,
-			});
-		}
-	}
-	const messages = ledger.take(found?.candidates ?? delivered, found?.seen ?? delivered, wanted, !failed);
-	if (manual && !messages.length) return NOTHING;
-	return await emit(messages, client, options, answered);
 }

@@ -75,7 +75,7 @@ export async function checkExists(this: IHookFunctions, wa: WebhookAdapter): Pro
 	// No secret stored (never registered, or from before): register anew.
 	if (!stored?.secret) return false;
 	const input = readInput(this, wa, stored.secret);
-	const client = instantClient(this, wa.history);
+	const client = instantClient(this, wa.history, s.live?.secret, s.test?.secret);
 	const changed = stored.url !== input.url ? 'the webhook URL' : stored.event !== input.event ? 'the Event' : undefined;
 	if (changed) {
 		// The node's URL (e.g. WEBHOOK_URL) or the events it asks for changed: the old registration is of no use, and
@@ -96,8 +96,10 @@ export async function checkExists(this: IHookFunctions, wa: WebhookAdapter): Pro
 		delete s[slot];
 		return false;
 	}
-	stored.ids = [...new Set(found.map((r) => r.id))];
-	if (slot === 'live' && s.cursor && ['init', 'activate', 'update', 'leadershipChange'].includes(this.getActivationMode())) markResume(s);
+	const ids = [...new Set(found.map((r) => r.id))];
+	// Assigned only when it differs: n8n writes the static data whenever a value is assigned.
+	if (JSON.stringify(ids) !== JSON.stringify(stored.ids)) stored.ids = ids;
+	if (slot === 'live' && (s.history ?? s.cursor) && ['init', 'activate', 'update', 'leadershipChange'].includes(this.getActivationMode())) markResume(s);
 	return true;
 }
 
@@ -143,7 +145,7 @@ export async function create(this: IHookFunctions, wa: WebhookAdapter): Promise<
 	const slot = slotOf(this);
 	const secret = randomBytes(24).toString('hex');
 	const input = readInput(this, wa, secret);
-	const client = instantClient(this, wa.history);
+	const client = instantClient(this, wa.history, secret, s.live?.secret, s.test?.secret);
 	let result: RegisterResult;
 	try {
 		result = await registerOnce(wa, client, input);
@@ -155,10 +157,13 @@ export async function create(this: IHookFunctions, wa: WebhookAdapter): Promise<
 	s[slot] = { ids: result.ids, url: input.url, secret, event: input.event, businessNumber: input.businessNumber, previous: result.previous };
 	if (!result.previous) delete s[slot]?.previous;
 	if (slot === 'live') {
-		// First activation: messages from now on. Later ones (re-registration): catch up from where we stopped.
-		if (!s.cursor) {
-			s.cursor = new Date().toISOString();
-			s.checkedAt = s.cursor;
+		// First activation: messages from now on (the history point and the floor). Later ones (re-registration):
+		// catch up from where we stopped.
+		if (!s.history && !s.cursor) {
+			const now = new Date().toISOString();
+			s.history = now;
+			s.since = now;
+			s.checkedAt = now;
 		} else markResume(s);
 	}
 	return true;
@@ -172,7 +177,7 @@ export async function remove(this: IHookFunctions, wa: WebhookAdapter): Promise<
 	if (!stored) return true;
 	try {
 		const input = readInput(this, wa, stored.secret);
-		const result = await wa.unregister(instantClient(this, wa.history), stored, input);
+		const result = await wa.unregister(instantClient(this, wa.history, s.live?.secret, s.test?.secret), stored, input);
 		if (result?.manualAction) this.logger.warn(`${wa.history.displayName} instant trigger: ${result.manualAction}`);
 		delete s[slot];
 	} catch (error) {

@@ -7,7 +7,7 @@ import { asNodeError, inputError, parameterLabel } from '../errors';
 import { contentKey } from '../mapping';
 import { readOptions, requireValue } from '../input';
 import { paginatePages } from '../history/paginate';
-import { matchesQuery } from '../history/query';
+import { eventMatches } from '../history/query';
 import { parsePhone } from '../phone';
 import type { ProviderAdapter } from '../provider';
 import { toItems } from '../actions/router';
@@ -198,7 +198,7 @@ export async function pollMessages(
 			let newest: Seen | undefined;
 			for (const w of watched) {
 				for (const s of await firstPage(api, adapter, w.query)) {
-					if (!matchesQuery(s.message, w.query, businessOnServer, s.time)) continue;
+					if (!eventMatches(s.message, w.query, businessOnServer, s.time)) continue;
 					if (!newest || (s.time ?? -Infinity) > (newest.time ?? -Infinity)) newest = s;
 				}
 			}
@@ -231,7 +231,7 @@ export async function pollMessages(
 			updates.push([w, advance(point, fresh)]);
 			// Oldest first: the walk is newest first, so reversing keeps equal times in arrival order.
 			for (const s of [...fresh].reverse()) {
-				if (!matchesQuery(s.message, w.query, businessOnServer, s.time, 'include')) continue;
+				if (!eventMatches(s.message, w.query, businessOnServer, s.time, 'include')) continue;
 				if (s.time === null) untimedOut.push(strip(s.message));
 				else timedOut.push({ message: strip(s.message), time: s.time });
 			}

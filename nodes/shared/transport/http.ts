@@ -133,13 +133,13 @@ export class ApiClient {
 
 	/** A NodeApiError built only from scrubbed text (no raw response, headers or request options). */
 	fail(failure: ProviderFailure): NodeApiError {
-		const redactor = this.run.redactor;
+		const run = this.run;
 		return apiError(
 			this.node,
 			{
 				...failure,
-				message: failure.message === undefined ? undefined : redactor.text(failure.message),
-				providerMessage: failure.providerMessage === undefined ? undefined : redactor.text(failure.providerMessage),
+				message: failure.message === undefined ? undefined : run.scrub(failure.message),
+				providerMessage: failure.providerMessage === undefined ? undefined : run.scrub(failure.providerMessage),
 			},
 			this.itemIndex,
 		);
@@ -272,7 +272,7 @@ export class ApiClient {
 			if (error instanceof NodeOperationError) throw asNodeError(this.node, error, this.itemIndex);
 			const code = error instanceof DeadlineError ? error.code : networkCode(error) ?? 'UNKNOWN';
 			// An error without a network code is shown with its own words (scrubbed): otherwise it cannot be told apart.
-			const detail = code === 'UNKNOWN' && error instanceof Error ? credential.redactor.text(error.message).slice(0, 300) : undefined;
+			const detail = code === 'UNKNOWN' && error instanceof Error ? this.run.scrub(error.message).slice(0, 300) : undefined;
 			return { kind: 'failed', outcome: { kind: 'noAnswer', code }, error: (tries) => this.unreachable(code, path, tries, detail) };
 		}
 		if (exchange.kind === 'crossOrigin') {
