@@ -17,6 +17,7 @@
 //        wrongSecret: true  deliveries carry a wrong secret (token / header / bearer)
 //        wrap: true     DoubleTick: the body is wrapped as { payload: {...} } (help-center examples)
 //        reorder: true  deliveries are held until release(), then sent newest first
+//        deliveryIdsDiffer: true  DoubleTick: deliveries carry only `messageId` (a WhatsApp id), not the history's id
 //        loseRegisterReplies: n   the next n register calls are saved, then their reply is lost (`lostReplyAs`:
 //                       'reset' (default) drops the connection, a number answers that status instead)
 //   await sim.webhooks.release()             sends held deliveries (reversed: out of order)
@@ -208,7 +209,9 @@ const PROVIDERS = {
       const m = raw.message || {};
       const customer = sim.state.customerById.get(raw.id);
       return {
-        to: digits(raw.integrationWabaNumber), from: customer, messageId: 'wamid.' + hash('dt-wamid', raw.id).slice(0, 32), dtMessageId: raw.id,
+        to: digits(raw.integrationWabaNumber), from: customer, messageId: 'wamid.' + hash('dt-wamid', raw.id).slice(0, 32),
+        // Which id equals the history's is undocumented: on the switch only the WhatsApp id comes.
+        ...(W.switches.deliveryIdsDiffer ? {} : { dtMessageId: raw.id }),
         receivedAt: new Date(raw.messageTime).toISOString(), integrationType: 'WHATSAPP', status: 'RECEIVED',
         message: { type: String(m.messageType || 'text').toUpperCase(), ...(m.text !== undefined ? { text: m.text } : {}), ...(m.url ? { url: m.url, caption: m.caption } : {}) },
         contact: { name: `Contact ${String(customer).slice(-4)}`, phoneNumber: customer },
@@ -260,7 +263,7 @@ const PROVIDERS = {
   },
 };
 
-const DEFAULT_SWITCHES = { drop: 0, duplicate: false, retries: 0, retryDelayMs: 50, timeoutMs: 5000, wrongSecret: false, wrap: false, reorder: false, loseRegisterReplies: 0, lostReplyAs: 'reset' };
+const DEFAULT_SWITCHES = { drop: 0, duplicate: false, retries: 0, retryDelayMs: 50, timeoutMs: 5000, wrongSecret: false, wrap: false, reorder: false, loseRegisterReplies: 0, lostReplyAs: 'reset', deliveryIdsDiffer: false };
 
 /** The calls that create (or set) a registration, per provider. */
 const REGISTER = {

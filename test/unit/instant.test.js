@@ -1,60 +1,9 @@
 // The instant (webhook) triggers of all four providers, driven through real HTTP: the local provider servers with their
 // webhook management API and delivery engine (test/simulators/webhooks.js) call a stand-in for n8n's webhook route
 // (test/helpers/miniN8n.js) that runs the built node's lifecycle methods and webhook() as n8n does.
-const { startWebhookSimulator } = require('../simulators/webhooks');
-const { MiniN8n } = require('../helpers/miniN8n');
+const { PROVIDERS, setup, inbound, later, KEY, sleep } = require('../helpers/instant');
 const { BUSINESS, CONTACTS } = require('../helpers/providers');
-const { TwoChatInstantTrigger } = require('../../dist/nodes/TwoChat/TwoChatInstantTrigger.node');
-const { ChirpInstantTrigger } = require('../../dist/nodes/Chirp/ChirpInstantTrigger.node');
-const { DoubleTickInstantTrigger } = require('../../dist/nodes/DoubleTick/DoubleTickInstantTrigger.node');
-const { NinetyNineDigitalInstantTrigger } = require('../../dist/nodes/NinetyNineDigital/NinetyNineDigitalInstantTrigger.node');
-const { TwoChat } = require('../../dist/nodes/TwoChat/TwoChat.node');
-const { Chirp } = require('../../dist/nodes/Chirp/Chirp.node');
-const { DoubleTick } = require('../../dist/nodes/DoubleTick/DoubleTick.node');
-const { NinetyNineDigital } = require('../../dist/nodes/NinetyNineDigital/NinetyNineDigital.node');
 const { runNode } = require('../helpers/context');
-
-const KEY = 'test-key-instant';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-const PROVIDERS = {
-	twochat: { nodeClass: TwoChatInstantTrigger, action: TwoChat, provider: '2chat', idOf: (r) => r.uuid, secretIn: 'url', canDelete: true },
-	chirp: { nodeClass: ChirpInstantTrigger, action: Chirp, provider: 'chirp', idOf: (r) => r.id, secretIn: 'header', canDelete: true },
-	doubletick: { nodeClass: DoubleTickInstantTrigger, action: DoubleTick, provider: 'doubletick', idOf: (r) => r.id, secretIn: 'bearer', canDelete: false },
-	ninetyninedigital: { nodeClass: NinetyNineDigitalInstantTrigger, action: NinetyNineDigital, provider: '99digital', idOf: (r) => r.unique, secretIn: 'url', canDelete: true },
-};
-
-function credentialsFor(sim) {
-	const c = { apiKey: KEY, baseUrl: sim.url };
-	if (sim.provider === 'chirp') c.appApiKey = sim.webhooks.appKey;
-	return c;
-}
-
-async function setup(name, parameters = {}) {
-	const sim = await startWebhookSimulator(name, { apiKey: KEY });
-	const n8n = await new MiniN8n({
-		nodeClass: PROVIDERS[name].nodeClass,
-		parameters: { businessNumber: BUSINESS, event: 'inbound', ...parameters },
-		credentials: credentialsFor(sim),
-	}).start();
-	// Deliveries resolve once n8n's work for them is done (the trigger may answer the provider before it is).
-	for (const method of ['deliver', 'deliverStatus', 'release']) {
-		const original = sim.webhooks[method];
-		sim.webhooks[method] = async (...args) => {
-			const result = await original(...args);
-			await n8n.idle();
-			return result;
-		};
-	}
-	return { sim, n8n };
-}
-
-/** A new inbound message from a contact, a second past the previous one (whole seconds: some providers keep no more). */
-let clock = Math.floor(Date.now() / 1000) * 1000 + 2000;
-function inbound(contact = CONTACTS[0], text) {
-	clock = Math.max(clock + 1000, Math.ceil(Date.now() / 1000) * 1000);
-	return { timestamp: clock, direction: 'inbound', business: BUSINESS, contact, text };
-}
 
 describe.each(Object.keys(PROVIDERS))('%s instant trigger', (name) => {
 	const p = PROVIDERS[name];
@@ -418,8 +367,7 @@ describe('provider specifics', () => {
 			await n8n.activate();
 			expect(sim.webhooks.registrations()[0].events).toEqual(['whatsapp.message.new']);
 			await sim.webhooks.deliver(inbound(CONTACTS[0], 'in'));
-			clock += 1000;
-			await sim.webhooks.deliver({ timestamp: clock, direction: 'outbound', business: BUSINESS, contact: CONTACTS[0], text: 'out' });
+			await sim.webhooks.deliver({ timestamp: later(1000), direction: 'outbound', business: BUSINESS, contact: CONTACTS[0], text: 'out' });
 			expect(n8n.emitted().map((m) => [m.text, m.direction])).toEqual([['in', 'inbound'], ['out', 'outbound']]);
 		} finally {
 			await n8n.close();

@@ -17,7 +17,7 @@ export async function readSince(
 	filters: ListQuery,
 	fromMs: number,
 	contacts: string[],
-	options: { includeRaw: boolean; concurrency: number },
+	options: { includeRaw: boolean },
 ): Promise<NormalizedMessage[]> {
 	const adapter = wa.history;
 	const server = adapter.serverFilters;
@@ -31,7 +31,8 @@ export async function readSince(
 		: [{ ...base, contactNumber: server.includes('contact') ? filters.contactNumber : undefined }];
 	const all: NormalizedMessage[] = [];
 	for (const query of queries) {
-		for await (const page of paginatePages(client, adapter, query, { concurrency: options.concurrency, includeRaw: options.includeRaw })) all.push(...page);
+		// One request at a time: a check nearly always ends on its first page, and 2Chat bills every request.
+		for await (const page of paginatePages(client, adapter, query, { concurrency: 1, includeRaw: options.includeRaw })) all.push(...page);
 	}
 	return all;
 }

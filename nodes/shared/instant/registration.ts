@@ -160,7 +160,7 @@ export async function create(this: IHookFunctions, wa: WebhookAdapter): Promise<
 		// First activation: messages from now on (the history point and the floor). Later ones (re-registration):
 		// catch up from where we stopped.
 		if (!s.history && !s.cursor) {
-			const now = new Date().toISOString();
+			const now = new Date(Date.now()).toISOString();
 			s.history = now;
 			s.since = now;
 			s.checkedAt = now;
