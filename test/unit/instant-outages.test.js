@@ -112,6 +112,25 @@ describe.each(Object.keys(PROVIDERS))('%s instant trigger', (name) => {
 		expect(texts(n8n)).toEqual(['a', 'b', 'late by 5 minutes', 'c', 'd']);
 	});
 
+	test('several webhook processes taking turns: a catch-up when a process first appears (or restarted), none while they take turns', async () => {
+		const { PROCESS } = require('../../dist/nodes/shared/instant/ledger');
+		({ sim, n8n } = await setup(name));
+		await n8n.activate();
+		await sim.webhooks.deliver(inbound(CONTACTS[0], 'a'));
+		const withProcesses = (processes) => (n8n.stored = JSON.stringify({ ...JSON.parse(n8n.stored), processes }));
+		// Another webhook process handled the last delivery; this one is known: no history read.
+		withProcesses([PROCESS, 'other-process']);
+		sim.clearRequests();
+		await sim.webhooks.deliver(inbound(CONTACTS[0], 'b'));
+		expect(sim.requestsTo(listPath)).toHaveLength(0);
+		// Deliveries before were handled by processes this one is not among (it was restarted): it catches up.
+		withProcesses(['other-process']);
+		await sim.webhooks.deliver(inbound(CONTACTS[0], 'c'));
+		expect(sim.requestsTo(listPath).length).toBeGreaterThan(0);
+		expect(n8n.staticData.processes).toEqual(['other-process', PROCESS]);
+		expect(texts(n8n)).toEqual(['a', 'b', 'c']);
+	});
+
 	test('static data is written only when something changed: duplicates, status events and filtered-out messages write nothing', async () => {
 		({ sim, n8n } = await setup(name, { filters: { contactNumber: CONTACTS[1] } }));
 		await n8n.activate();

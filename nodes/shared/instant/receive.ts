@@ -27,17 +27,24 @@ function refused(ctx: IWebhookFunctions): IWebhookResponseData {
 	return { noWebhookResponse: true };
 }
 
+/** The n8n processes that handled deliveries lately (several webhook processes take turns behind a load balancer). */
+const MAX_PROCESSES = 8;
+
 /**
- * A delivery handled before by another process: this one started since. One resume per process, so concurrent
- * deliveries of this process share its catch-up (same cause).
+ * A delivery handled by a process the trigger has not seen before: n8n was restarted (a new process), or another
+ * webhook process joined. Either way the trigger may have missed deliveries: one resume per process, so concurrent
+ * deliveries of this process share its catch-up (same cause). Processes taking turns do not resume again.
  */
 function noticeRestart(ctx: IWebhookFunctions, s: InstantState): void {
-	if (ctx.getMode() === 'manual' || s.process === PROCESS) return;
-	if (s.process !== undefined && s.resume !== true) {
+	if (ctx.getMode() === 'manual') return;
+	const known = s.processes ?? (s.process !== undefined ? [s.process] : undefined);
+	if (known?.includes(PROCESS)) return;
+	if (known !== undefined && s.resume !== true) {
 		s.resume = true;
 		s.resumeId = `process-${PROCESS}`;
 	}
-	s.process = PROCESS;
+	s.processes = [...(known ?? []), PROCESS].slice(-MAX_PROCESSES);
+	if (s.process !== undefined) delete s.process;
 }
 
 /** What the node's parameters ask of a delivery. */

@@ -126,6 +126,8 @@ export interface InstantState {
 	pending?: number;
 	/** Contacts seen lately (DoubleTick's catch-up reads one contact at a time). */
 	contacts?: string[];
-	/** The n8n process that handled the last delivery: another one means n8n was restarted (or another process took over). */
+	/** The n8n processes that handled deliveries lately: a new one means n8n was restarted (or another webhook process joined). */
+	processes?: string[];
+	/** Older versions: the process that handled the last delivery. */
 	process?: string;
 }
