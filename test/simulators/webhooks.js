@@ -11,7 +11,7 @@
 //   await sim.webhooks.deliverStatus(raw, 'read')  -> a status/receipt event for a stored message
 //   sim.webhooks.switches = { drop, duplicate, retries, retryDelayMs, timeoutMs, wrongSecret, wrap, reorder }
 //        drop: n        the next n deliveries are lost (stored in the history, never POSTed)
-//        duplicate: true  every delivery is POSTed twice
+//        duplicate: true  every delivery is POSTed twice ('concurrent': both copies at the same moment)
 //        retries: n     a failed attempt (non-2xx, error or no answer within timeoutMs) is retried n times
 //        timeoutMs      the provider's answer timeout (default 5000, as 99digital and Chirp document)
 //        wrongSecret: true  deliveries carry a wrong secret (token / header / bearer)
@@ -347,6 +347,16 @@ function attachWebhooks(sim, opts = {}) {
     }
   }
 
+  /** One delivery to one registration, POSTed twice when the `duplicate` switch says so. */
+  async function deliverOnce(record, target, payload) {
+    if (W.switches.duplicate === 'concurrent') {
+      await Promise.all([attempt(record, target, payload), attempt(record, target, payload)]);
+      return;
+    }
+    await attempt(record, target, payload);
+    if (W.switches.duplicate) await attempt(record, target, payload);
+  }
+
   async function send(raw, kind, body) {
     const sw = W.switches;
     const records = [];
@@ -366,8 +376,7 @@ function attachWebhooks(sim, opts = {}) {
         W.held.push({ record, target, payload });
         continue;
       }
-      await attempt(record, target, payload);
-      if (sw.duplicate) await attempt(record, target, payload);
+      await deliverOnce(record, target, payload);
     }
     return records;
   }
@@ -383,10 +392,7 @@ function attachWebhooks(sim, opts = {}) {
   /** Held deliveries (switches.reorder), newest first. */
   W.release = async () => {
     const held = W.held.splice(0).reverse();
-    for (const h of held) {
-      await attempt(h.record, h.target, h.payload);
-      if (W.switches.duplicate) await attempt(h.record, h.target, h.payload);
-    }
+    for (const h of held) await deliverOnce(h.record, h.target, h.payload);
   };
   sim.webhooks = W;
   return W;
