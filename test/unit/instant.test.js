@@ -307,6 +307,8 @@ describe('provider specifics', () => {
 		try {
 			delete n8n.credentials.appApiKey;
 			await expect(n8n.activate()).rejects.toThrow('The Chirp credential has no App API Key');
+			// Refused before anything was sent: nothing to clean up, nothing logged.
+			expect(n8n.logs).toEqual([]);
 			n8n.credentials.appApiKey = sim.webhooks.appKey;
 			sim.clearRequests();
 			await n8n.activate();

@@ -150,8 +150,9 @@ export async function create(this: IHookFunctions, wa: WebhookAdapter): Promise<
 	try {
 		result = await registerOnce(wa, client, input);
 	} catch (error) {
-		// A failed activation leaves nothing behind: what this attempt registered is found by its exact URL.
-		if (!wa.singleSlot) await removeLeftovers(this, wa, client, input);
+		// A failed activation leaves nothing behind: what this attempt registered is found by its exact URL. (A refusal
+		// of the node's own, e.g. a missing app key, comes before anything was sent.)
+		if (!wa.singleSlot && !(error instanceof NodeOperationError)) await removeLeftovers(this, wa, client, input);
 		throw asNodeError(this.getNode(), error);
 	}
 	s[slot] = { ids: result.ids, url: input.url, secret, event: input.event, businessNumber: input.businessNumber, previous: result.previous };
