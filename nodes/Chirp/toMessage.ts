@@ -1,5 +1,5 @@
 import { isoFromProviderTime } from '../shared/dates';
-import { MEDIA_TYPES, contactFromNumbers, directionFromNumbers, media, messageType, num, record, str, typeFromMime } from '../shared/mapping';
+import { MEDIA_TYPES, contactFromNumbers, directionFromNumbers, media, messageType, num, record, str, typeFromMime, withDirection } from '../shared/mapping';
 import { normalizeProviderNumber } from '../shared/phone';
 import type { Direction, ListQuery, MessageStatus, NormalizedMessage } from '../shared/types';
 
@@ -41,7 +41,7 @@ export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 	const hasLocation = str(raw.locationLatitude) !== null || str(raw.locationLongitude) !== null;
 	const errorCode = str(raw.errorCode);
 	const errorMessage = str(raw.errorMessage) ?? str(raw.errorTitle) ?? str(raw.errorDetails);
-	return {
+	return withDirection({
 		id: str(raw.id),
 		provider: 'chirp',
 		conversationId: str(record(raw.conversationWindow).id),
@@ -73,5 +73,5 @@ export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 		senderName: inbound ? str(raw.contactName) : null,
 		status: inbound ? 'received' : direction === 'outbound' ? outboundStatus(raw) : null,
 		error: errorCode || errorMessage ? { code: errorCode, message: errorMessage } : null,
-	};
+	}, direction);
 }

@@ -52,6 +52,7 @@ export const chirpWebhook: WebhookAdapter = {
 				method: 'POST',
 				path: '/v1/webhooks',
 				body: { url: input.url, events: EVENTS[input.event], headers: { [HEADER_NAME]: input.secret } },
+				idempotent: false,
 			}),
 		);
 		const id = str(reply.id) ?? str(record(reply.data).id) ?? str(record(reply.webhook).id);

@@ -1,5 +1,5 @@
 import { isoFromProviderTime } from '../shared/dates';
-import { MEDIA_TYPES, media, messageType, num, outboundStatus, record, str, typeFromMime } from '../shared/mapping';
+import { MEDIA_TYPES, media, messageType, num, outboundStatus, record, str, typeFromMime, withDirection } from '../shared/mapping';
 import { normalizeProviderNumber } from '../shared/phone';
 import type { Direction, ListQuery, MessageStatus, NormalizedMessage } from '../shared/types';
 
@@ -49,7 +49,7 @@ export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 	const metadata = record(raw.messageMetadata);
 	const errorMessage = str(metadata.error ?? metadata.errorMessage ?? metadata.failureReason);
 	const hasLocation = body.latitude !== undefined || body.longitude !== undefined;
-	return {
+	return withDirection({
 		id: str(raw.id),
 		provider: 'doubletick',
 		conversationId: null,
@@ -77,5 +77,5 @@ export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 		senderName: str(sender.name),
 		status: inbound ? 'received' : direction === 'outbound' ? statusOf(raw) : null,
 		error: errorMessage ? { code: null, message: errorMessage } : null,
-	};
+	}, direction);
 }

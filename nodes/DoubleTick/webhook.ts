@@ -71,6 +71,7 @@ export const doubleTickWebhook: WebhookAdapter = {
 	secret: SECRET_CARRIERS,
 	needsBusinessNumber: true,
 	catchUpPerContact: true,
+	deliveryIdMayDiffer: true,
 	async list(api: ApiClient) {
 		return await list(api);
 	},
@@ -82,7 +83,7 @@ export const doubleTickWebhook: WebhookAdapter = {
 			await api.request({ method: 'POST', path: `/v2/webhook/${encodeURIComponent(left[0].id)}`, body });
 			return { ids: [left[0].id] };
 		}
-		const reply = record(await api.request({ method: 'POST', path: '/v2/webhook/register', body }));
+		const reply = record(await api.request({ method: 'POST', path: '/v2/webhook/register', body, idempotent: false }));
 		let id = str(reply.webhookId) ?? str(reply.id) ?? str(record(reply.data).webhookId);
 		// The register reply is not documented: the id is read back from the list by our URL.
 		if (!id) id = (await list(api)).find((w) => w.url === input.url)?.id ?? null;

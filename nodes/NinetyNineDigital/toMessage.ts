@@ -1,5 +1,5 @@
 import { isoFromProviderTime } from '../shared/dates';
-import { MEDIA_TYPES, contactFromNumbers, directionFromNumbers, media, messageType, num, record, str } from '../shared/mapping';
+import { MEDIA_TYPES, contactFromNumbers, directionFromNumbers, media, messageType, num, record, str, withDirection } from '../shared/mapping';
 import { fileType } from '../shared/fileType';
 import { normalizeProviderNumber } from '../shared/phone';
 import type { Direction, ListQuery, MessageLocation, NormalizedMessage } from '../shared/types';
@@ -32,7 +32,7 @@ export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 	const isMedia = MEDIA_TYPES.has(type);
 	const reason = str(raw.reason);
 	const state = num(raw.state);
-	return {
+	return withDirection({
 		id: str(raw.unique),
 		provider: '99digital',
 		conversationId: null,
@@ -49,5 +49,5 @@ export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 		senderName: null,
 		status: inbound ? 'received' : direction === 'outbound' && state === 0 ? 'failed' : null,
 		error: reason ? { code: null, message: reason } : null,
-	};
+	}, direction);
 }

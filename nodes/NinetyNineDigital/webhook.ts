@@ -1,6 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
+import { asNodeError } from '../shared/errors';
 import type { ApiClient } from '../shared/transport/http';
 import { record } from '../shared/mapping';
 import { digitsOf } from '../shared/phone';
@@ -56,6 +57,7 @@ export const ninetyNineDigitalWebhook: WebhookAdapter = {
 	events: ['inbound'],
 	secret: { kind: 'query', name: 'token' },
 	needsBusinessNumber: true,
+	singleSlot: true,
 	async list(api: ApiClient, input: WebhookInput) {
 		const url = urlOf(await getWebhook(api, input.businessNumber ?? ''));
 		return url ? [{ id: digitsOf(input.businessNumber ?? ''), url }] : [];
@@ -83,7 +85,13 @@ export const ninetyNineDigitalWebhook: WebhookAdapter = {
 		// What deactivation puts back: the URL held before (none when the number was free or already ours) and retry.
 		const previous: IDataObject = { url: ours ? '' : now, ...settingsAsRead(current) };
 		// retry=1: 99digital retries a failed delivery for about a day (immediately, +5 min, +20 min, +1 h, +4 h, +24 h).
-		await setWebhook(api, business, input.url, { ...current, retry: 1 });
+		try {
+			await setWebhook(api, business, input.url, { ...current, retry: 1 });
+		} catch (error) {
+			// It may have been saved all the same: the number gets back what it had, and the activation fails.
+			await setWebhook(api, business, now || ' ', current).catch(() => undefined);
+			throw asNodeError(api.node, error);
+		}
 		return { ids: [digitsOf(business)], previous };
 	},
 	async unregister(api: ApiClient, stored: StoredRegistration) {

@@ -1,5 +1,5 @@
 import { isoFromProviderTime } from '../shared/dates';
-import { media, messageType, num, record, str, typeFromMime } from '../shared/mapping';
+import { media, messageType, num, record, str, typeFromMime, withDirection } from '../shared/mapping';
 import { normalizeProviderNumber } from '../shared/phone';
 import type { Direction, ListQuery, MessageStatus, NormalizedMessage } from '../shared/types';
 
@@ -44,7 +44,7 @@ export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 	const business = normalizeProviderNumber(raw.channel_phone_number) ?? query.businessNumber ?? null;
 	const remote =
 		normalizeProviderNumber(raw.remote_phone_number) ?? (fromSession ? `+${fromSession}` : undefined) ?? query.contactNumber ?? null;
-	return {
+	return withDirection({
 		id: str(raw.uuid) ?? str(raw.id),
 		provider: '2chat',
 		conversationId: sessionKey,
@@ -71,5 +71,5 @@ export function toMessage(input: unknown, query: ListQuery): NormalizedMessage {
 		senderName: null,
 		status: inbound ? 'received' : direction === 'outbound' ? outboundStatus(raw) : null,
 		error: null,
-	};
+	}, direction);
 }

@@ -73,7 +73,7 @@ export async function channelOf(api: ApiClient, business: string): Promise<TwoCh
 async function subscribe(api: ApiClient, event: string, input: WebhookInput, channel: TwoChatChannel): Promise<string> {
 	let reply: unknown;
 	try {
-		reply = await api.request({ method: 'POST', path: `/open/webhooks/subscribe/${event}`, body: { hook_url: input.url, on_number: input.businessNumber ?? '' } });
+		reply = await api.request({ method: 'POST', path: `/open/webhooks/subscribe/${event}`, body: { hook_url: input.url, on_number: input.businessNumber ?? '' }, idempotent: false });
 	} catch (error) {
 		if (channel !== 'waba' || !(error instanceof NodeApiError)) throw asNodeError(api.node, error);
 		const answer = typeof error.description === 'string' && error.description ? error.description : error.message;

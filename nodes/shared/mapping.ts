@@ -89,6 +89,23 @@ export function directionFromNumbers(from: string | null, to: string | null, bus
 	return null;
 }
 
+/** Messages whose record does not tell their direction (the item says `inbound`: the item shape has no unknown). */
+const directionUnknown = new WeakSet<NormalizedMessage>();
+
+/**
+ * The message as mapped, noting out of band (nothing is added to the item) when `direction` is null: the record and
+ * its numbers do not tell it. Such a message goes to triggers with Event = Any only.
+ */
+export function withDirection(m: NormalizedMessage, direction: Direction | null): NormalizedMessage {
+	if (direction === null) directionUnknown.add(m);
+	return m;
+}
+
+/** Whether the message's direction comes from its record (stated or inferred from the numbers), not a default. */
+export function directionKnown(m: NormalizedMessage): boolean {
+	return !directionUnknown.has(m);
+}
+
 /**
  * The contact of a message: the other party of the given direction (inbound → the sender, outbound → the
  * recipient), or, when the direction is unknown, whichever number is not the business's. Never the business

@@ -12,6 +12,7 @@
 //   n8n.profile.pollEvery(seconds)              // a poll trigger's `pollTimes` polling every N s on this n8n line
 //   n8n.runManual(wf | created, { triggerName, timeoutMs }) -> { executionId, execution, workflow }
 //   n8n.executions(workflowId), n8n.waitForExecutions(workflowId, count), n8n.execution(id), n8n.waitForExecution(id)
+//   n8n.executionsSettled(workflowId, { atLeast, quietMs })  // "nothing more happened": all finished, count stable
 //   n8n.webhook(path, { method, query, body, headers, retryMs, test }) -> { status, body, headers, waitedMs }
 //   n8n.nodeOutput(execution, node) -> items' json (binary as non-enumerable `$binary`); nodeItems(); nodeError()
 //   n8n.runCli(args, env)                       // CLI against the running instance's folder
@@ -852,6 +853,27 @@ function createClient({ base, info, owner }) {
         if (list.length >= count) return list;
         if (Date.now() - t0 > timeoutMs) throw new Error(`only ${list.length} of ${count} executions after ${timeoutMs} ms`);
         await sleep(500);
+      }
+    },
+
+    /**
+     * For "nothing more happened" checks instead of a fixed sleep: waits until the workflow has at least `atLeast`
+     * executions, all finished, and their count has not changed for `quietMs`. Resolves the list (newest first).
+     */
+    async executionsSettled(workflowId, { atLeast = 0, quietMs = 3000, timeoutMs = 120000 } = {}) {
+      const t0 = Date.now();
+      let count = -1;
+      let since = Date.now();
+      for (;;) {
+        const list = await client.executions(workflowId);
+        if (list.length !== count || !list.every(isDone)) {
+          count = list.length;
+          since = Date.now();
+        } else if (count >= atLeast && Date.now() - since >= quietMs) {
+          return list;
+        }
+        if (Date.now() - t0 > timeoutMs) throw new Error(`executions of ${workflowId} not settled after ${timeoutMs} ms (${list.length}, at least ${atLeast} wanted)`);
+        await sleep(250);
       }
     },
 

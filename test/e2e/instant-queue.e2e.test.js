@@ -1,7 +1,10 @@
 // The 2Chat Instant Trigger in n8n's queue mode: main (activation, registration) + redis + one `n8n worker` (runs the
-// executions) + one separate `n8n webhook` process that receives the provider's deliveries (WEBHOOK_URL points at it),
-// all sharing the sqlite database. Needs redis-server on PATH; without it the suite is skipped with a warning.
+// executions) + two separate `n8n webhook` processes behind a round-robin local proxy that receive the provider's
+// deliveries (WEBHOOK_URL points at the proxy), all sharing the sqlite database. Measures what two processes receiving
+// the same message at the same moment do, without and with the README's Remove Duplicates pattern. Needs
+// redis-server on PATH; without it the suite is skipped with a warning.
 const { execFileSync, spawn } = require('child_process');
+const http = require('http');
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
@@ -26,8 +29,36 @@ const REDIS = haveRedis();
 if (!REDIS) console.warn('instant-queue.e2e: SKIPPED - redis-server is not on PATH; queue mode was NOT tested');
 const describeQueue = REDIS ? describe : describe.skip;
 
+/** A load balancer in front of the webhook processes: each request goes to the next port in turn. */
+async function startRoundRobin(ports) {
+	let next = 0;
+	const counts = ports.map(() => 0);
+	const server = http.createServer((req, res) => {
+		const i = next++ % ports.length;
+		counts[i]++;
+		const up = http.request({ host: '127.0.0.1', port: ports[i], method: req.method, path: req.url, headers: req.headers }, (upRes) => {
+			res.writeHead(upRes.statusCode, upRes.headers);
+			upRes.pipe(res);
+		});
+		up.on('error', () => {
+			res.writeHead(502).end();
+		});
+		req.pipe(up);
+	});
+	const port = await freePort();
+	await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+	return {
+		port,
+		counts,
+		close: () => {
+			server.closeAllConnections();
+			return new Promise((resolve) => server.close(resolve));
+		},
+	};
+}
+
 /** Starts `n8n webhook` next to the harness's main and worker: same database, key, redis and bull prefix. */
-async function startWebhookProcess(n8n, port) {
+async function startWebhookProcess(n8n, port, publicPort = port) {
 	const info = n8nInstall(n8n.bin);
 	const folder = createUserFolder({ pkgDir: PKG, prefix: 'n8n-e2e-webhook-' });
 	const n8nFolder = path.join(n8n.userFolder, '.n8n');
@@ -47,7 +78,7 @@ async function startWebhookProcess(n8n, port) {
 		N8N_PORT: String(port),
 		N8N_HOST: '127.0.0.1',
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
-		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		WEBHOOK_URL: `http://127.0.0.1:${publicPort}/`,
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -98,21 +129,25 @@ async function startWebhookProcess(n8n, port) {
 describeQueue('2Chat Instant Trigger in queue mode (main + worker + webhook process + redis)', () => {
 	let n8n;
 	let sim;
-	let hooks;
+	let proxy;
+	const hooks = [];
 	let webhookPort;
 	beforeAll(async () => {
 		sim = await startWebhookSimulator('twochat', { apiKey: KEY });
-		webhookPort = await freePort();
+		const ports = [await freePort(), await freePort()];
+		proxy = await startRoundRobin(ports);
+		webhookPort = proxy.port;
 		n8n = await startN8n({ pkgDir: PKG, bin: n8nBin(), queue: true, env: { WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/` } });
-		hooks = await startWebhookProcess(n8n, webhookPort);
+		for (const port of ports) hooks.push(await startWebhookProcess(n8n, port, webhookPort));
 	}, 300000);
 	afterAll(async () => {
-		if (hooks) await hooks.stop();
+		for (const h of hooks) await h.stop();
 		if (n8n) await n8n.stop();
+		if (proxy) await proxy.close();
 		if (sim) await sim.close();
 	});
 
-	test('deliveries reach the webhook process, run on the worker, once each; a burst of 20 concurrent deliveries gives 20 distinct messages', async () => {
+	test('deliveries reach both webhook processes, run on the worker, once each; a burst of 20 concurrent deliveries gives 20 distinct messages', async () => {
 		const cred = await n8n.createCredential({ name: '2chat queue', type: 'twoChatApi', data: { apiKey: KEY, baseUrl: sim.url } });
 		const created = await n8n.createWorkflow({
 			name: '2chat instant queue',
@@ -149,8 +184,12 @@ describeQueue('2Chat Instant Trigger in queue mode (main + worker + webhook proc
 		expect(n8n.nodeOutput(execution, 'New Message').map((m) => m.text)).toEqual(['queued hello']);
 		// The webhook process received it; the worker ran it.
 		expect(n8n.workerLog()).toContain(String(summary.id));
+		// The next delivery goes to the other webhook process: a process the trigger has not seen catches up once.
+		await sim.webhooks.deliver(next('second process'));
+		await n8n.executionsSettled(created.id, { atLeast: 2, quietMs: 1000 });
+		expect(proxy.counts.every((c) => c > 0)).toBe(true);
 
-		// A duplicate delivery: one execution.
+		// A duplicate delivery (the provider's retry after an answer), one copy to each process: one execution.
 		sim.webhooks.switches.duplicate = true;
 		const [dup] = await sim.webhooks.deliver(next('twice'));
 		sim.webhooks.switches.duplicate = false;
@@ -159,15 +198,86 @@ describeQueue('2Chat Instant Trigger in queue mode (main + worker + webhook proc
 		// A burst of 20 concurrent deliveries.
 		const burst = Array.from({ length: 20 }, (_, i) => next(`burst ${i}`, CONTACTS[i % 3]));
 		await Promise.all(burst.map((m) => sim.webhooks.deliver(m)));
-		await n8n.waitForExecutions(created.id, 22, { timeoutMs: 90000 });
-		await sleep(3000);
 		const texts = [];
-		for (const s of await n8n.executions(created.id)) texts.push(...n8n.nodeOutput(await n8n.waitForExecution(s.id), 'New Message').map((m) => m.text));
-		expect(texts.sort()).toEqual(['queued hello', 'twice', ...burst.map((m) => m.text)].sort());
+		for (const s of await n8n.executionsSettled(created.id, { atLeast: 23 })) texts.push(...n8n.nodeOutput(await n8n.waitForExecution(s.id), 'New Message').map((m) => m.text));
+		expect(texts.sort()).toEqual(['queued hello', 'second process', 'twice', ...burst.map((m) => m.text)].sort());
 
 		await n8n.deactivate(created);
 		const t0 = Date.now();
 		while (sim.webhooks.registrations().length && Date.now() - t0 < 30000) await sleep(250);
 		expect(sim.webhooks.registrations()).toEqual([]);
+	}, 300000);
+
+	test('the same message delivered twice at the same moment, one copy to each process: duplicate executions; Remove Duplicates lets some through (no lock), an atomic Redis increment gives exactly once', async () => {
+		const cred = await n8n.createCredential({ name: '2chat queue twice', type: 'twoChatApi', data: { apiKey: KEY, baseUrl: sim.url } });
+		const redisCred = await n8n.createCredential({ name: 'queue redis', type: 'redis', data: { host: n8n.redis.host, port: n8n.redis.port, database: 0, password: '', user: '' } });
+		const node = (name, type, typeVersion, x, parameters, credentials) => ({ id: crypto.randomUUID(), name, type, typeVersion, position: [x, 0], parameters, ...(credentials ? { credentials } : {}) });
+		const trigger = () => ({
+			...node('New Message', 'n8n-nodes-whatsapp-history.twoChatInstantTrigger', 1, 0, { businessNumber: BUSINESS, event: 'inbound' }, { twoChatApi: { id: cred.id, name: cred.name } }),
+			webhookId: crypto.randomUUID(),
+		});
+		const chain = (names) => Object.fromEntries(names.slice(0, -1).map((n, i) => [n, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
+		const workflow = (name, nodes) => n8n.createWorkflow({ name, nodes, connections: chain(nodes.map((n) => n.name)), settings: { executionOrder: 'v1' } });
+		const plain = await workflow('2chat twice, trigger only', [trigger()]);
+		// Remove Duplicates → Remove Items Processed in Previous Executions, Value Is New, {{ $json.id }}.
+		const deduped = await workflow('2chat twice, Remove Duplicates', [
+			trigger(),
+			node('Remove Duplicates', 'n8n-nodes-base.removeDuplicates', 2, 220, { operation: 'removeItemsSeenInPreviousExecutions', logic: 'removeItemsWithAlreadySeenKeyValues', dedupeValue: '={{ $json.id }}' }),
+		]);
+		// Redis → Increment `whatsapp:{{ $json.id }}` (atomic), then Filter: the value is 1 (the first copy only).
+		const atomic = await workflow('2chat twice, Redis increment', [
+			trigger(),
+			node('Seen', 'n8n-nodes-base.redis', 1, 220, { operation: 'incr', key: '={{ "whatsapp:" + $json.id }}', expire: true, ttl: 86400 }, { redis: { id: redisCred.id, name: redisCred.name } }),
+			node('First Time', 'n8n-nodes-base.filter', 2.2, 440, {
+				conditions: {
+					options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version: 2 },
+					conditions: [{ id: crypto.randomUUID(), leftValue: '={{ Object.values($json)[0] }}', rightValue: 1, operator: { type: 'number', operation: 'equals' } }],
+					combinator: 'and',
+				},
+				options: {},
+			}),
+		]);
+		const workflows = { plain, deduped, atomic };
+		for (const wf of Object.values(workflows)) await n8n.activate(wf);
+		expect(sim.webhooks.registrations()).toHaveLength(3);
+
+		let clock = Math.ceil(Date.now() / 1000) * 1000 + 60_000;
+		const next = (text) => ({ timestamp: (clock += 1000), direction: 'inbound', business: BUSINESS, contact: CONTACTS[1], text });
+		// Both processes have handled a delivery for each workflow before (each catches up once when it first appears).
+		Object.assign(sim.webhooks.switches, { retries: 40, retryDelayMs: 250 });
+		for (const text of ['warm-up 1', 'warm-up 2']) await sim.webhooks.deliver(next(text));
+		Object.assign(sim.webhooks.switches, { retries: 0 });
+		const before = {};
+		for (const [key, wf] of Object.entries(workflows)) before[key] = (await n8n.executionsSettled(wf.id, { atLeast: 2, quietMs: 1000 })).length;
+
+		const N = 20;
+		sim.webhooks.switches.duplicate = 'concurrent';
+		const sent = [];
+		for (let i = 0; i < N; i++) sent.push(...(await sim.webhooks.deliver(next(`twice at once ${i}`))));
+		sim.webhooks.switches.duplicate = false;
+		expect(sent.every((d) => d.attempts.length === 2 && d.attempts.every((a) => a.status === 200))).toBe(true);
+
+		/** Per execution since the warm-up: the messages the trigger emitted, and those that reached the last node's output. */
+		const outcome = async (key, last) => {
+			const all = await n8n.executionsSettled(workflows[key].id, { atLeast: before[key] + N });
+			const triggered = [];
+			const passed = [];
+			for (const s of all.slice(0, all.length - before[key])) {
+				const execution = await n8n.waitForExecution(s.id);
+				const texts = n8n.nodeOutput(execution, 'New Message').map((m) => m.text);
+				triggered.push(...texts);
+				if (n8n.nodeOutput(execution, last).length) passed.push(...texts);
+			}
+			const dup = (list) => list.length - new Set(list).size;
+			return { executions: all.length - before[key], duplicateExecutions: dup(triggered), passed: passed.length, duplicatesPassed: dup(passed), distinct: new Set(passed).size };
+		};
+		const report = { messages: N, triggerOnly: await outcome('plain', 'New Message'), removeDuplicates: await outcome('deduped', 'Remove Duplicates'), redisIncrement: await outcome('atomic', 'First Time') };
+		console.log(`two webhook processes, ${N} messages each delivered twice at the same moment: ${JSON.stringify(report)}`);
+		// Every message started the workflow; with the atomic increment, each passed exactly once.
+		expect(report.triggerOnly.distinct).toBe(N);
+		expect(report.removeDuplicates.distinct).toBe(N);
+		expect(report.redisIncrement).toMatchObject({ passed: N, duplicatesPassed: 0, distinct: N });
+
+		for (const wf of Object.values(workflows)) await n8n.deactivate(wf);
 	}, 300000);
 });

@@ -126,8 +126,7 @@ async function scenario(sim, created, { registration, lostContact = (i) => CONTA
 	const [dup] = await sim.webhooks.deliver(inbound('sent twice'));
 	sim.webhooks.switches.duplicate = false;
 	expect(dup.attempts.map((a) => a.status)).toEqual([200, 200]);
-	await n8n.waitForExecutions(created.id, 2);
-	await sleep(2000);
+	await n8n.executionsSettled(created.id, { atLeast: 2 });
 	expect(await emitted(created.id)).toEqual([['hello from e2e'], ['sent twice']]);
 
 	// n8n stopped; five messages arrive and their deliveries are lost; n8n starts; one more is delivered.
@@ -139,8 +138,7 @@ async function scenario(sim, created, { registration, lostContact = (i) => CONTA
 	});
 	expect(lost.every((d) => d.attempts.every((a) => a.status !== 200))).toBe(true);
 	await deliverLive(sim, inbound('after the restart'));
-	await n8n.waitForExecutions(created.id, 3);
-	await sleep(2000);
+	await n8n.executionsSettled(created.id, { atLeast: 3 });
 	const all = await emitted(created.id);
 	if (process.env.E2E_DEBUG) console.log(n8n.log().split('\n').filter((l) => /instant trigger|catch|error/i.test(l)).join('\n'), JSON.stringify((await n8n.workflow(created.id)).staticData), JSON.stringify(sim.requests.map((r) => [r.path, r.status])));
 	expect(all).toEqual([
@@ -150,8 +148,7 @@ async function scenario(sim, created, { registration, lostContact = (i) => CONTA
 	]);
 	// Later deliveries: only themselves.
 	await deliverLive(sim, inbound('one more'));
-	await n8n.waitForExecutions(created.id, 4);
-	await sleep(1000);
+	await n8n.executionsSettled(created.id, { atLeast: 4 });
 	expect((await emitted(created.id)).slice(3)).toEqual([['one more']]);
 }
 
@@ -169,6 +166,44 @@ test('2Chat Instant Trigger in a real n8n: one registration across restarts, aut
 	expect(regs[0].events).toEqual(['whatsapp.message.received']);
 
 	await scenario(sim, created, { registration: () => sim.webhooks.registrations().length === 1 });
+
+	await n8n.deactivate(created);
+	await until('the registration removed', () => sim.webhooks.registrations().length === 0);
+}, 300000);
+
+test('2Chat Instant Trigger in a real n8n: a lost register reply gives one registration; a delivery lost between two delivered ones comes with the first delivery after the gap-check interval; a message of unknown direction does not start Inbound', async () => {
+	const sim = sims.twochat;
+	const cred = await n8n.createCredential({ name: '2chat instant gaps', type: 'twoChatApi', data: { apiKey: KEY, baseUrl: sim.url } });
+	// 12 seconds instead of 15 minutes: n8n gives webhook triggers no timer, the check runs with the first delivery after it.
+	const gapCheckMinutes = 0.2;
+	const created = await n8n.createWorkflow(
+		instantWorkflow({ name: '2chat instant gaps', type: 'twoChatInstantTrigger', parameters: { businessNumber: BUSINESS, event: 'inbound', options: { gapCheckMinutes } }, credentials: { twoChatApi: { id: cred.id, name: cred.name } } }),
+	);
+	// The provider saves the registration, and its reply is lost: n8n's activation still ends with one registration.
+	sim.clearRequests();
+	Object.assign(sim.webhooks.switches, { loseRegisterReplies: 1 });
+	await n8n.activate(created);
+	const activatedAt = Date.now();
+	expect(sim.webhooks.registrations()).toHaveLength(1);
+	expect(sim.requestsTo('/open/webhooks/subscribe/')).toHaveLength(1);
+
+	await sleep(Math.max(0, activatedAt + gapCheckMinutes * 60_000 - Date.now()));
+	// The first delivery after the interval reads the history (nothing missed yet); the next ones within it do not.
+	await deliverLive(sim, inbound('one'));
+	// (it answers the provider before reading the history: its execution is awaited, so the next ones come after the read)
+	await n8n.executionsSettled(created.id, { atLeast: 1, quietMs: 1000 });
+	sim.webhooks.switches.drop = 1;
+	await sim.webhooks.deliver(inbound('lost'));
+	// A record that does not tell its direction (2Chat pushes it only to Any Message subscriptions): in the history only.
+	expect(await sim.webhooks.deliver({ ...inbound('direction unknown'), odd: { noDirection: true } })).toEqual([]);
+	const checkedAt = Date.now();
+	await deliverLive(sim, inbound('two'));
+	await n8n.executionsSettled(created.id, { atLeast: 2 });
+	expect(await emitted(created.id)).toEqual([['one'], ['two']]);
+	await sleep(Math.max(0, checkedAt + gapCheckMinutes * 60_000 - Date.now()));
+	await deliverLive(sim, inbound('three'));
+	await n8n.executionsSettled(created.id, { atLeast: 3 });
+	expect(await emitted(created.id)).toEqual([['one'], ['two'], ['lost', 'three']]);
 
 	await n8n.deactivate(created);
 	await until('the registration removed', () => sim.webhooks.registrations().length === 0);

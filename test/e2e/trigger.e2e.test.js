@@ -8,7 +8,6 @@ const { BUSINESS, CONTACTS } = require('../helpers/providers');
 
 const PKG = path.resolve(__dirname, '../..');
 const KEY = 'e2e-trigger-key';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let n8n;
 let sim;
@@ -22,7 +21,7 @@ afterAll(async () => {
 	if (sim) await sim.close();
 });
 
-test('2Chat Trigger: a new inbound message starts the workflow once, with the normalized item', async () => {
+test('2Chat Trigger: a new inbound message starts the workflow once, with the normalized item; a late one too', async () => {
 	const cred = await n8n.createCredential({ name: '2chat trigger', type: 'twoChatApi', data: { apiKey: KEY, baseUrl: sim.url } });
 	const created = await activateTwoChatTrigger(n8n, sim, { name: 'new whatsapp message', cred, business: BUSINESS });
 
@@ -35,8 +34,13 @@ test('2Chat Trigger: a new inbound message starts the workflow once, with the no
 	expect(items).toEqual([
 		expect.objectContaining({ id: arrival.uuid, provider: '2chat', direction: 'inbound', status: 'received', text: 'hello from the e2e test', contactNumber: CONTACTS[1], businessNumber: BUSINESS }),
 	]);
-	// Later polls see nothing new: still one execution.
-	await sleep(9000);
-	expect(await n8n.executions(created.id)).toHaveLength(1);
+	// A message that reaches the history late (written on a phone that was offline 5 minutes before the newest one):
+	// the next poll re-reads the overlap window and emits it, once.
+	const late = sim.makeMessage({ timestamp: Date.now() - 5 * 60_000, direction: 'inbound', business: BUSINESS, contact: CONTACTS[2], text: 'late from an offline phone' });
+	sim.add(late);
+	const [second] = await n8n.waitForExecutions(created.id, 2);
+	expect(n8n.nodeOutput(await n8n.waitForExecution(second.id), 'New Message').map((m) => [m.id, m.text])).toEqual([[late.uuid, 'late from an offline phone']]);
+	// Later polls (every 4 s) see nothing new: the count stays at two.
+	expect(await n8n.executionsSettled(created.id, { atLeast: 2, quietMs: 9000 })).toHaveLength(2);
 	await n8n.deactivate(created);
 });

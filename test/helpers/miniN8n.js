@@ -7,13 +7,14 @@
 //   built from the request, then answering as n8n's webhook-helpers do: `noWebhookResponse` → the node answered itself;
 //   no `workflowData` → 200 with `webhookResponse` (or n8n's default message) and no execution; `workflowData` → an
 //   execution (recorded) and 200 {"message":"Workflow was started"};
-// - static data: loaded from its stored JSON for every request and lifecycle call and saved after it, as n8n does with
-//   its database (so a race between concurrent requests behaves as in n8n), not saved for manual (test) runs.
+// - static data: loaded from its stored JSON for every request and lifecycle call into n8n's own ObservableObject and
+//   saved after it only when a value was assigned (`__dataChanged`), as n8n does with its database (so a race between
+//   concurrent requests behaves as in n8n; `writes` counts the saves); not saved for manual (test) runs.
 // HTTP goes through axios with the credential's own `authenticate`, as in helpers/context.js.
 const http = require('http');
 const crypto = require('crypto');
 const axios = require('axios');
-const { NodeApiError } = require('n8n-workflow');
+const { NodeApiError, ObservableObject } = require('n8n-workflow');
 const { applyAuth } = require('./context');
 
 async function httpRequest(options) {
@@ -47,6 +48,7 @@ class MiniN8n {
 		this.nodeData = { id: 'node-1', name: this.description.defaults.name, type: `n8n-nodes-whatsapp-history.${this.description.name}`, typeVersion: 1, parameters, position: [0, 0], webhookId: crypto.randomUUID() };
 		this.workflow = { id: 'wf-1', name: workflowName };
 		this.stored = '{}'; // static data as the database holds it (JSON)
+		this.writes = 0; // saves of the static data (n8n saves only when a value was assigned)
 		this.testStatic = undefined;
 		this.executions = [];
 		this.responses = [];
@@ -124,13 +126,27 @@ class MiniN8n {
 		};
 	}
 
+	/** The workflow's static data as n8n loads it: observable, the node's part under it (getWorkflowStaticData('node')). */
+	load() {
+		const root = ObservableObject.create({ node: JSON.parse(this.stored) }, undefined, { ignoreEmptyOnFirstChild: true });
+		return { root, node: root.node };
+	}
+
+	/** n8n's saveStaticData: written only when a value was assigned. */
+	save(root) {
+		if (root.__dataChanged !== true) return;
+		this.stored = JSON.stringify(root.node);
+		this.writes++;
+	}
+
 	/** Runs one lifecycle method with static data loaded from and saved to the "database". */
 	async lifecycle(method, mode, activation) {
 		const manual = mode === 'manual';
-		const staticData = manual ? this.testStatic : JSON.parse(this.stored);
+		const loaded = manual ? undefined : this.load();
+		const staticData = manual ? this.testStatic : loaded.node;
 		const ctx = this.context(manual ? 'manual' : 'trigger', staticData, activation);
 		const result = await this.node.webhookMethods.default[method].call(ctx);
-		if (!manual) this.stored = JSON.stringify(staticData);
+		if (!manual) this.save(loaded.root);
 		return result;
 	}
 
@@ -185,7 +201,8 @@ class MiniN8n {
 		} catch {
 			body = {};
 		}
-		const staticData = manual ? this.testStatic : JSON.parse(this.stored);
+		const loaded = manual ? undefined : this.load();
+		const staticData = manual ? this.testStatic : loaded.node;
 		const ctx = this.context(manual ? 'manual' : 'webhook', staticData, undefined);
 		let written = false;
 		const response = {
@@ -211,7 +228,7 @@ class MiniN8n {
 		this.responses.push(record);
 		try {
 			const result = await this.node.webhook.call(ctx);
-			if (!manual) this.stored = JSON.stringify(staticData);
+			if (!manual) this.save(loaded.root);
 			record.result = Object.keys(result);
 			if (result.workflowData) this.executions.push({ manual, items: result.workflowData[0].map((i) => i.json), binary: result.workflowData[0].map((i) => i.binary) });
 			if (!written && !result.noWebhookResponse) {

@@ -12,7 +12,7 @@
 //   sim.webhooks.switches = { drop, duplicate, retries, retryDelayMs, timeoutMs, wrongSecret, wrap, reorder, secretAs, contactAs,
 //                             wabaReceived }
 //        drop: n        the next n deliveries are lost (stored in the history, never POSTed)
-//        duplicate: true  every delivery is POSTed twice
+//        duplicate: true  every delivery is POSTed twice ('concurrent': both copies at the same moment)
 //        retries: n     a failed attempt (non-2xx, error or no answer within timeoutMs) is retried n times
 //        timeoutMs      the provider's answer timeout (default 5000, as 99digital and Chirp document)
 //        wrongSecret: true  deliveries carry a wrong secret (token / header / bearer)
@@ -24,6 +24,9 @@
 //        contactAs      DoubleTick: 'string' (default, as documented) or 'object' ({name, phoneNumber})
 //        wabaReceived   2Chat: false = a WABA number refuses the `whatsapp.waba.message.received` subscription
 //   sim.state.waba.add(digits)               2Chat: that business number is a WABA channel (see twochat.js)
+//        deliveryIdsDiffer: true  DoubleTick: deliveries carry only `messageId` (a WhatsApp id), not the history's id
+//        loseRegisterReplies: n   the next n register calls are saved, then their reply is lost (`lostReplyAs`:
+//                       'reset' (default) drops the connection, a number answers that status instead)
 //   await sim.webhooks.release()             sends held deliveries (reversed: out of order)
 //   sim.webhooks.deliveries                  [{ provider, registrationId, url, messageId, kind, attempts: [{ status, ms, error }] }]
 //   sim.webhooks.setSlot(number, { url, ... }) 99digital: what the number's single webhook slot holds now
@@ -316,7 +319,9 @@ const PROVIDERS = {
       const customer = sim.state.customerById.get(raw.id);
       const name = `Contact ${String(customer).slice(-4)}`;
       return {
-        to: digits(raw.integrationWabaNumber), from: customer, messageId: 'wamid.' + hash('dt-wamid', raw.id).slice(0, 32), dtMessageId: raw.id,
+        to: digits(raw.integrationWabaNumber), from: customer, messageId: 'wamid.' + hash('dt-wamid', raw.id).slice(0, 32),
+        // Which id equals the history's is undocumented: on the switch only the WhatsApp id comes.
+        ...(W.switches.deliveryIdsDiffer ? {} : { dtMessageId: raw.id }),
         receivedAt: new Date(raw.messageTime).toISOString(), integrationType: 'WHATSAPP', status: 'RECEIVED',
         message: { type: String(m.messageType || 'text').toUpperCase(), ...(m.text !== undefined ? { text: m.text } : {}), ...(m.url ? { url: m.url, caption: m.caption } : {}) },
         contact: W.switches.contactAs === 'object' ? { name, phoneNumber: customer } : name,
@@ -379,10 +384,18 @@ const PROVIDERS = {
   },
 };
 
-const defaultSwitches = () => ({
+const DEFAULT_SWITCHES = {
   drop: 0, duplicate: false, retries: 0, retryDelayMs: 50, timeoutMs: 5000, wrongSecret: false, dropQuery: false, wrap: false, reorder: false,
-  secretAs: 'both', contactAs: 'string', wabaReceived: true,
-});
+  secretAs: 'both', contactAs: 'string', wabaReceived: true, loseRegisterReplies: 0, lostReplyAs: 'reset', deliveryIdsDiffer: false,
+};
+
+/** The calls that create (or set) a registration, per provider. */
+const REGISTER = {
+  twochat: /^POST \/open\/webhooks\/subscribe\//,
+  chirp: /^POST \/v1\/webhooks\/?$/,
+  doubletick: /^POST \/v2\/webhook\/register\/?$/,
+  ninetyninedigital: /^POST \/whatsapp\/v2\/setWebhook\/?$/,
+};
 
 /** Adds the webhook side to a running simulator (see the header). Returns `sim.webhooks`. */
 function attachWebhooks(sim, opts = {}) {
@@ -395,7 +408,7 @@ function attachWebhooks(sim, opts = {}) {
     state: def.initState(),
     deliveries: [],
     held: [],
-    switches: defaultSwitches(),
+    switches: { ...DEFAULT_SWITCHES },
   };
   const routes = def.routes(W);
   const isManagement = (ctx) => routes.some((r) => r.method === ctx.method && r.path.test(ctx.pathname));
@@ -409,7 +422,15 @@ function attachWebhooks(sim, opts = {}) {
       if (!m) continue;
       const denied = def.authenticate ? def.authenticate(ctx, W) : sim.def.authenticate(ctx, sim);
       if (denied) return denied;
-      return r.handler(ctx, m, sim);
+      const reply = r.handler(ctx, m, sim);
+      if (REGISTER[sim.provider].test(`${ctx.method} ${ctx.pathname}`) && W.switches.loseRegisterReplies > 0) {
+        // Saved by the provider; the reply never reaches the caller (or says the provider failed).
+        W.switches.loseRegisterReplies--;
+        if (W.switches.lostReplyAs !== 'reset') return { status: Number(W.switches.lostReplyAs), body: { message: 'Internal server error' } };
+        ctx.record.status = 0;
+        if (typeof ctx.res.socket.resetAndDestroy === 'function') ctx.res.socket.resetAndDestroy(); else ctx.res.destroy();
+      }
+      return reply;
     }
     return route(ctx);
   };
@@ -430,7 +451,7 @@ function attachWebhooks(sim, opts = {}) {
     W.state = def.initState();
     W.deliveries.length = 0;
     W.held.length = 0;
-    W.switches = defaultSwitches();
+    W.switches = { ...DEFAULT_SWITCHES };
   };
 
   W.registrations = () => def.registrations(W);
@@ -453,6 +474,16 @@ function attachWebhooks(sim, opts = {}) {
     }
   }
 
+  /** One delivery to one registration, POSTed twice when the `duplicate` switch says so. */
+  async function deliverOnce(record, target, payload) {
+    if (W.switches.duplicate === 'concurrent') {
+      await Promise.all([attempt(record, target, payload), attempt(record, target, payload)]);
+      return;
+    }
+    await attempt(record, target, payload);
+    if (W.switches.duplicate) await attempt(record, target, payload);
+  }
+
   async function send(raw, kind, body) {
     const sw = W.switches;
     const records = [];
@@ -473,8 +504,7 @@ function attachWebhooks(sim, opts = {}) {
         W.held.push({ record, target, payload });
         continue;
       }
-      await attempt(record, target, payload);
-      if (sw.duplicate) await attempt(record, target, payload);
+      await deliverOnce(record, target, payload);
     }
     return records;
   }
@@ -490,10 +520,7 @@ function attachWebhooks(sim, opts = {}) {
   /** Held deliveries (switches.reorder), newest first. */
   W.release = async () => {
     const held = W.held.splice(0).reverse();
-    for (const h of held) {
-      await attempt(h.record, h.target, h.payload);
-      if (W.switches.duplicate) await attempt(h.record, h.target, h.payload);
-    }
+    for (const h of held) await deliverOnce(h.record, h.target, h.payload);
   };
   sim.webhooks = W;
   return W;

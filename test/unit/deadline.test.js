@@ -63,3 +63,22 @@ describe('DeadlineClock', () => {
 		expect(clock.size).toBe(0);
 	});
 });
+
+describe('a stall reads as a stall, whichever timer fires first', () => {
+	const { stallAsDeadline, DeadlineError } = require('../../dist/nodes/shared/transport/body');
+	const deadline = { at: 1_000, expired: new Promise(() => undefined), end: () => undefined };
+	const timeout = Object.assign(new Error('timeout of 2000ms exceeded'), { code: 'ECONNABORTED' });
+	const socketTimeout = Object.assign(new Error('socket timeout'), { code: 'ESOCKETTIMEDOUT' });
+	const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+
+	test.each([
+		['a socket timeout at the deadline', timeout, 1_000, true],
+		['a socket timeout after the deadline', socketTimeout, 3_000, true],
+		['a socket timeout before the deadline (the provider stopped sending)', timeout, 999, false],
+		['a reset after the deadline is a reset', reset, 3_000, false],
+	])('%s', (_, error, now, isDeadline) => {
+		const out = stallAsDeadline(error, deadline, now);
+		expect(out instanceof DeadlineError).toBe(isDeadline);
+		if (!isDeadline) expect(out).toBe(error);
+	});
+});

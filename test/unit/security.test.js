@@ -114,14 +114,14 @@ describe.each(Object.keys(providers))('%s against a hostile network', (name) => 
 
 	test('a provider that never answers: each try ends at the deadline, retried within Max Retries', async () => {
 		h.set({ stall: true });
-		const started = Date.now();
 		const { error } = await failure(context(p, h, { options: { timeout: 0.5, maxRetries: 1, maxConcurrentRequests: 1 } }).run());
-		const took = Date.now() - started;
+		// The deadline's words whichever timer fired first (on a busy machine the socket's own timer may).
 		expect(error.message).toBe('The provider did not answer within 0.5 seconds');
 		expect(error.description).toContain('after 2 tries');
-		// 2 tries × 0.5 s + one backoff (at most 1 s).
-		expect(took).toBeLessThan(2 * 500 + 1000 + 800);
-		expect(h.front.filter((r) => !r.url.startsWith('/open/info'))).toHaveLength(2);
+		const tries = h.front.filter((r) => !r.url.startsWith('/open/info'));
+		expect(tries).toHaveLength(2);
+		// Each try was given its whole deadline before the next one started.
+		expect(tries[1].at - tries[0].at).toBeGreaterThanOrEqual(500);
 	});
 
 	test('a media link on the provider host that redirects elsewhere: fetched there without the key', async () => {

@@ -7,9 +7,9 @@ const {
 	shortPage,
 	cursorEnds,
 	pageEndsHistory,
-	newestFirstOrder,
-	paginate,
-} = require('../../dist/nodes/shared/history/paginate');
+} = require('../../dist/nodes/shared/history/stopRules');
+const { newestFirstOrder } = require('../../dist/nodes/shared/history/taker');
+const { paginate } = require('../../dist/nodes/shared/history/paginate');
 
 const PAGES = { kind: 'pages', first: 0, size: 10 };
 const CURSOR = { kind: 'cursor', size: 10 };

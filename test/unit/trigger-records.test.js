@@ -92,6 +92,53 @@ describe.each(Object.keys(providers))('%s trigger', (name) => {
 	});
 });
 
+describe.each(Object.keys(providers))('%s trigger: late messages and unknown directions', (name) => {
+	let sim;
+	beforeAll(async () => {
+		sim = await startSimulator(name, { apiKey: KEY });
+	});
+	afterAll(() => sim.close());
+	beforeEach(() => sim.reset());
+	const add = (fields) => {
+		const raw = sim.makeMessage({ business: BUSINESS, contact: CONTACTS[0], direction: 'inbound', ...fields });
+		sim.add(raw);
+		return raw;
+	};
+	const poll = async (staticData, parameters) => {
+		const out = await trigger(name, sim, { staticData, parameters }).run();
+		return out ? out[0].map((i) => i.json.text) : null;
+	};
+
+	test('a message that reaches the history after a newer one, with an older time, is emitted once; one older than the overlap is not', async () => {
+		add({ timestamp: now() - 100 * minute, text: 'before activation' });
+		const staticData = {};
+		expect(await poll(staticData)).toBeNull();
+		add({ timestamp: now() - 2 * minute, text: 'newer' });
+		expect(await poll(staticData)).toEqual(['newer']);
+		// From a phone that was offline: stored now, with the times they were written.
+		add({ timestamp: now() - 7 * minute, text: 'late by 5 minutes' });
+		add({ timestamp: now() - 20 * minute, text: 'late by 18 minutes' });
+		expect(await poll(staticData)).toEqual(['late by 5 minutes']);
+		expect(await poll(staticData)).toBeNull();
+		add({ timestamp: now() - minute, text: 'next' });
+		expect(await poll(staticData)).toEqual(['next']);
+	});
+
+	test('Event = Inbound never emits a message whose record does not tell its direction; Any Message does', async () => {
+		add({ timestamp: now() - 100 * minute, text: 'before activation' });
+		const inboundState = {};
+		const anyState = {};
+		expect(await poll(inboundState, { event: 'inbound' })).toBeNull();
+		expect(await poll(anyState, { event: 'any' })).toBeNull();
+		add({ timestamp: now() - 3 * minute, text: 'no direction', odd: { noDirection: true } });
+		add({ timestamp: now() - 2 * minute, text: 'inbound' });
+		// 99digital and Chirp tell it from the numbers (the business number's side): known, inbound.
+		const told = name === 'ninetyninedigital' || name === 'chirp';
+		expect(await poll(inboundState, { event: 'inbound' })).toEqual(told ? ['no direction', 'inbound'] : ['inbound']);
+		expect(await poll(anyState, { event: 'any' })).toEqual(['no direction', 'inbound']);
+	});
+});
+
 describe.each(['twochat', 'chirp', 'ninetyninedigital'])('%s trigger, a long backlog', (name) => {
 	let sim;
 	beforeAll(async () => {

@@ -43,7 +43,8 @@ describe.each(Object.keys(providers))('%s trigger', (name) => {
 		expect(await trigger(name, sim, { staticData }).run()).toBeNull();
 		// DoubleTick keeps one point per watched contact; the others one point.
 		const point = name === 'doubletick' ? staticData.conversations[CONTACTS[0]] : staticData.cursor;
-		expect(point.ids).toEqual([RAW_ID[name](raws[0])]);
+		// The newest message, and those within the overlap window before it, are known.
+		expect(point.seen.map(([key]) => key)).toEqual(raws.slice(0, 11).map(RAW_ID[name]));
 		expect(JSON.parse(JSON.stringify(staticData))).toEqual(staticData);
 		// Nothing new: one request per watched conversation, no execution.
 		sim.clearRequests();
@@ -114,13 +115,14 @@ describe.each(Object.keys(providers))('%s trigger', (name) => {
 		expect(items.map((i) => i.json.text)).toEqual(['first', 'second', 'third']);
 	});
 
-	test('an idle trigger does not re-read messages its filter skips: one request per conversation', async () => {
-		sim.generate(3, { business: BUSINESS, contacts: [CONTACTS[0]], start: Date.now() - 7200_000, stepMs: 60_000 });
+	test('an idle trigger re-reads only the overlap window, not what its filter skipped before: one request per conversation', async () => {
+		sim.generate(3, { business: BUSINESS, contacts: [CONTACTS[0]], start: Date.now() - 24 * 3600_000, stepMs: 60_000 });
 		const staticData = {};
 		const inbound = () => trigger(name, sim, { staticData, parameters: { event: 'inbound' } }).run();
 		await inbound();
-		const t = Date.now() - 3000_000;
-		for (let k = 0; k < 260; k++) sim.add(sim.makeMessage({ timestamp: t + k * 1000, direction: 'outbound', business: BUSINESS, contact: CONTACTS[0], text: `out ${k}` }));
+		// A minute apart: the 10-minute window before the newest holds 11 of them, one page.
+		const t = Date.now() - 300 * 60_000;
+		for (let k = 0; k < 260; k++) sim.add(sim.makeMessage({ timestamp: t + k * 60_000, direction: 'outbound', business: BUSINESS, contact: CONTACTS[0], text: `out ${k}` }));
 		expect(await inbound()).toBeNull();
 		sim.clearRequests();
 		expect(await inbound()).toBeNull();

@@ -45,7 +45,7 @@ export function buildTriggerProperties(adapter: ProviderAdapter, watchesContacts
 			type: 'options',
 			options: [
 				{ name: 'Any Message', value: 'any', description: 'Messages in both directions' },
-				{ name: 'Inbound Message', value: 'inbound', description: 'Messages a contact sent to your number' },
+				{ name: 'Inbound Message', value: 'inbound', description: 'Messages a contact sent to your number (a message whose record does not tell its direction starts only Any Message)' },
 				{ name: 'Outbound Message', value: 'outbound', description: 'Messages sent from your number' },
 			],
 			default: 'inbound',

@@ -1,13 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { contactFilter, phoneHint, sharedOptions } from './actionDescriptions';
+import { DEFAULT_GAP_CHECK_MINUTES } from '../instant/catchUp';
 import type { EventChoice, WebhookAdapter } from '../instant/webhookTrigger';
 
 const TRIGGER_OPTIONS = ['binaryPropertyName', 'downloadMedia', 'includeRaw', 'maxMediaSize'];
 
 const EVENTS: Record<EventChoice, { name: string; value: EventChoice; description: string }> = {
 	any: { name: 'Any Message', value: 'any', description: 'Messages in both directions' },
-	inbound: { name: 'Inbound Message', value: 'inbound', description: 'Messages a contact sent to your number' },
+	inbound: { name: 'Inbound Message', value: 'inbound', description: 'Messages a contact sent to your number (a message whose record does not tell its direction starts only Any Message)' },
 	outbound: { name: 'Outbound Message', value: 'outbound', description: 'Messages sent from your number' },
 };
 
@@ -17,7 +18,18 @@ export const catchUpOption: INodeProperties = {
 	type: 'boolean',
 	default: true,
 	description:
-		'Whether to fill gaps from the history: after n8n was down or the workflow was inactive, the next message also brings the ones missed meanwhile, oldest first, each once',
+		'Whether to fill gaps from the history: after n8n was down or the workflow was inactive, the next message also brings the ones missed meanwhile, oldest first, each once; and every Gap Check Interval a message also brings deliveries the provider lost',
+};
+
+export const gapCheckOption: INodeProperties = {
+	displayName: 'Gap Check Interval (Minutes)',
+	name: 'gapCheckMinutes',
+	type: 'number',
+	default: DEFAULT_GAP_CHECK_MINUTES,
+	typeOptions: { minValue: 0, numberPrecision: 2 },
+	description:
+		'With Catch Up on, the first message after this many minutes since the history was last read also brings the messages whose delivery the provider lost meanwhile (one history read; 0 = at every message)',
+	hint: 'n8n gives webhook triggers no timer: the check runs with the first message after the interval, not on a clock',
 };
 
 export interface InstantSpec {
@@ -74,7 +86,7 @@ export function buildInstantTriggerProperties(wa: WebhookAdapter, spec: InstantS
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
-			options: [...sharedOptions.filter((o) => TRIGGER_OPTIONS.includes(o.name)), catchUpOption, ...(spec.extraOptions ?? [])].sort((a, b) =>
+			options: [...sharedOptions.filter((o) => TRIGGER_OPTIONS.includes(o.name)), catchUpOption, gapCheckOption, ...(spec.extraOptions ?? [])].sort((a, b) =>
 				a.displayName.localeCompare(b.displayName),
 			),
 		},

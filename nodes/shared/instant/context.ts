@@ -13,7 +13,12 @@ export function instantState(ctx: InstantContext): InstantState {
 	return ctx.getWorkflowStaticData('node') as InstantState;
 }
 
-/** An API client for one hook call or one delivery (its own run: budget, credential, deadlines). */
-export function instantClient(ctx: InstantContext, adapter: ProviderAdapter): ApiClient {
-	return createClient(ctx, adapter, readOptions(ctx, 0));
+/**
+ * An API client for one hook call or one delivery (its own run: budget, credential, deadlines). The registration's
+ * secrets are scrubbed from every provider text like the credential's values.
+ */
+export function instantClient(ctx: InstantContext, adapter: ProviderAdapter, ...secrets: Array<string | undefined>): ApiClient {
+	const client = createClient(ctx, adapter, readOptions(ctx, 0));
+	for (const secret of secrets) if (secret) client.run.protect(secret);
+	return client;
 }

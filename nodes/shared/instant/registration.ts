@@ -5,9 +5,11 @@ import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { asNodeError, parameterLabel } from '../errors';
 import { urlQueryCarriers } from './authenticate';
 import { parsePhone } from '../phone';
+import type { ApiClient } from '../transport/http';
+import { outcomeUnknown } from '../transport/http';
 import { instantClient, instantState } from './context';
 import type { InstantContext } from './context';
-import type { EventChoice, InstantState, WebhookAdapter, WebhookInput } from './types';
+import type { EventChoice, InstantState, RegisterResult, WebhookAdapter, WebhookInput } from './types';
 
 /** The node's URL without query, and the path that every URL of this node ends with. */
 function ownPaths(ctx: InstantContext): { base: string; suffix: string } {
@@ -75,12 +77,15 @@ export async function checkExists(this: IHookFunctions, wa: WebhookAdapter): Pro
 	// No secret stored (never registered, or from before): register anew.
 	if (!stored?.secret) return false;
 	const input = readInput(this, wa, stored.secret);
-	const client = instantClient(this, wa.history);
-	if (stored.url !== input.url) {
-		// The node's URL changed (e.g. WEBHOOK_URL): the old registration points nowhere useful.
-		this.logger.warn(`${wa.history.displayName} instant trigger: the webhook URL changed; removing the registration of the old URL`);
+	const client = instantClient(this, wa.history, s.live?.secret, s.test?.secret);
+	const changed = stored.url !== input.url ? 'the webhook URL' : stored.event !== input.event ? 'the Event' : undefined;
+	if (changed) {
+		// The node's URL (e.g. WEBHOOK_URL) or the events it asks for changed: the old registration is of no use, and
+		// left alone it would keep calling (a second delivery of every message, or refused calls forever).
+		this.logger.warn(`${wa.history.displayName} instant trigger: ${changed} changed; removing the old registration`);
 		try {
-			await wa.unregister(client, stored, input);
+			const result = await wa.unregister(client, stored, input);
+			if (result?.manualAction) this.logger.warn(`${wa.history.displayName} instant trigger: ${result.manualAction}`);
 		} catch (error) {
 			this.logger.warn(`${wa.history.displayName} instant trigger: could not remove the old registration: ${(error as Error).message}`);
 		}
@@ -93,9 +98,47 @@ export async function checkExists(this: IHookFunctions, wa: WebhookAdapter): Pro
 		delete s[slot];
 		return false;
 	}
-	stored.ids = [...new Set(found.map((r) => r.id))];
-	if (slot === 'live' && s.cursor && ['init', 'activate', 'update', 'leadershipChange'].includes(this.getActivationMode())) markResume(s);
+	const ids = [...new Set(found.map((r) => r.id))];
+	// Assigned only when it differs: n8n writes the static data whenever a value is assigned.
+	if (JSON.stringify(ids) !== JSON.stringify(stored.ids)) stored.ids = ids;
+	if (slot === 'live' && (s.history ?? s.cursor) && ['init', 'activate', 'update', 'leadershipChange'].includes(this.getActivationMode())) markResume(s);
 	return true;
+}
+
+/** The provider's registrations of exactly this URL (secret included where it travels in the URL). */
+async function registrationsAt(wa: WebhookAdapter, client: ApiClient, input: WebhookInput): Promise<string[]> {
+	return [...new Set((await wa.list(client, input)).filter((r) => r.url === input.url).map((r) => r.id))];
+}
+
+/**
+ * Registers `input.url` at most once. A register request that may have reached the provider without our learning
+ * the outcome (no answer in time, a broken connection, a 5xx: the API client does not re-send it) is never sent
+ * again blindly: the registrations are looked up by the exact URL, one found is adopted, and only when there is
+ * none is it registered once more.
+ */
+export async function registerOnce(wa: WebhookAdapter, client: ApiClient, input: WebhookInput): Promise<RegisterResult> {
+	try {
+		return await wa.register(client, input);
+	} catch (error) {
+		if (!outcomeUnknown(error)) throw asNodeError(client.node, error);
+		const ids = await registrationsAt(wa, client, input);
+		return ids.length ? { ids } : await wa.register(client, input);
+	}
+}
+
+/** After a failed activation: removes what the attempt registered (found by its exact URL), logging what it did. */
+async function removeLeftovers(ctx: IHookFunctions, wa: WebhookAdapter, client: ApiClient, input: WebhookInput): Promise<void> {
+	const name = wa.history.displayName;
+	try {
+		const ids = await registrationsAt(wa, client, input);
+		if (!ids.length) return;
+		const result = await wa.unregister(client, { ids, url: input.url, secret: input.secret, event: input.event, businessNumber: input.businessNumber }, input);
+		ctx.logger.warn(`${name} instant trigger: the activation failed after the provider saved the registration; ${result?.manualAction ?? 'it was removed'}`);
+	} catch (error) {
+		ctx.logger.error(`${name} instant trigger: the activation failed and the registration it may have left could not be removed: ${(error as Error).message}`, {
+			node: ctx.getNode().name,
+		});
+	}
 }
 
 /** `create`: registers this node's URL with a new random secret and stores both. */
@@ -104,20 +147,26 @@ export async function create(this: IHookFunctions, wa: WebhookAdapter): Promise<
 	const slot = slotOf(this);
 	const secret = randomBytes(24).toString('hex');
 	const input = readInput(this, wa, secret);
-	const client = instantClient(this, wa.history);
-	let result: Awaited<ReturnType<WebhookAdapter['register']>>;
+	const client = instantClient(this, wa.history, secret, s.live?.secret, s.test?.secret);
+	let result: RegisterResult;
 	try {
-		result = await wa.register(client, input);
+		result = await registerOnce(wa, client, input);
 	} catch (error) {
+		// A failed activation leaves nothing behind: what this attempt registered is found by its exact URL. (A refusal
+		// of the node's own, e.g. a missing app key, comes before anything was sent.)
+		if (!wa.singleSlot && !(error instanceof NodeOperationError)) await removeLeftovers(this, wa, client, input);
 		throw asNodeError(this.getNode(), error);
 	}
 	s[slot] = { ids: result.ids, url: input.url, secret, event: input.event, businessNumber: input.businessNumber, previous: result.previous };
 	if (!result.previous) delete s[slot]?.previous;
 	if (slot === 'live') {
-		// First activation: messages from now on. Later ones (re-registration): catch up from where we stopped.
-		if (!s.cursor) {
-			s.cursor = new Date().toISOString();
-			s.checkedAt = s.cursor;
+		// First activation: messages from now on (the history point and the floor). Later ones (re-registration):
+		// catch up from where we stopped.
+		if (!s.history && !s.cursor) {
+			const now = new Date(Date.now()).toISOString();
+			s.history = now;
+			s.since = now;
+			s.checkedAt = now;
 		} else markResume(s);
 	}
 	return true;
@@ -131,7 +180,7 @@ export async function remove(this: IHookFunctions, wa: WebhookAdapter): Promise<
 	if (!stored) return true;
 	try {
 		const input = readInput(this, wa, stored.secret);
-		const result = await wa.unregister(instantClient(this, wa.history), stored, input);
+		const result = await wa.unregister(instantClient(this, wa.history, s.live?.secret, s.test?.secret), stored, input);
 		if (result?.manualAction) this.logger.warn(`${wa.history.displayName} instant trigger: ${result.manualAction}`);
 		delete s[slot];
 	} catch (error) {

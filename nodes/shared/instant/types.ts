@@ -59,6 +59,12 @@ export interface Delivery {
 	query?: ListQuery;
 }
 
+/** What a registration gives back: the provider's ids (and a single-slot provider's previous settings). */
+export interface RegisterResult {
+	ids: string[];
+	previous?: IDataObject;
+}
+
 /**
  * The webhook side of one provider, next to its history adapter. A new provider is one more folder with one of
  * these; the core does not change.
@@ -71,34 +77,68 @@ export interface WebhookAdapter {
 	secret: SecretCarrier | SecretCarrier[];
 	/** The business number is needed to register (all but Chirp, where it only filters). */
 	needsBusinessNumber: boolean;
+	/**
+	 * The provider keeps one webhook URL per number (99digital): registering replaces the number's URL rather than
+	 * adding a registration, so a failed activation has nothing of its own to remove (the adapter puts back what it
+	 * replaced).
+	 */
+	singleSlot?: boolean;
 	/** The history lists one contact at a time (DoubleTick): catch-up reads the contacts it has seen. */
 	catchUpPerContact?: boolean;
+	/**
+	 * A delivery's message id may not be the history's id (DoubleTick: `dtMessageId` or `messageId`, undocumented): a
+	 * delivered message is then also recognised in the history by its contact, direction, text and a time within a
+	 * few seconds.
+	 */
+	deliveryIdMayDiffer?: boolean;
 	/** The registrations the provider has now (ours and others'); the core keeps those with our exact URL. */
 	list(api: ApiClient, input: WebhookInput): Promise<Array<{ id: string; url: string }>>;
-	/** Registers `input.url`; returns the provider's ids (and a single-slot provider's previous settings). */
-	register(api: ApiClient, input: WebhookInput): Promise<{ ids: string[]; previous?: IDataObject }>;
+	/**
+	 * Registers `input.url`; returns the provider's ids (and a single-slot provider's previous settings). A request
+	 * that creates a registration is sent with `idempotent: false`: the core looks it up by URL when its outcome is
+	 * unknown instead of sending it again.
+	 */
+	register(api: ApiClient, input: WebhookInput): Promise<RegisterResult>;
 	/** Removes exactly our registration; returns a text for the log when the user must act by hand. */
 	unregister(api: ApiClient, stored: StoredRegistration, input: WebhookInput): Promise<{ manualAction?: string } | void>;
 	/** A request body (and headers) → the items it carries. Tolerant of every documented shape. */
 	parse(body: unknown, headers: IDataObject): Delivery[];
 }
 
+/**
+ * A message the trigger emitted lately: its key (the provider's id; for a record without one, its content's key),
+ * its time in epoch seconds, and for a delivered message whose id may differ from the history's (DoubleTick) the
+ * fingerprint that recognises it there (see ledger.ts).
+ */
+export type RecentEntry = [key: string, seconds: number] | [key: string, seconds: number, fingerprint: string];
+
 /** What an instant trigger keeps in the workflow's static data (node scope, JSON only). */
 export interface InstantState {
 	/** The production registration; `test` is the one of "Listen for test event". */
 	live?: StoredRegistration;
 	test?: StoredRegistration;
-	/** The newest message time seen (ISO): catch-up reads the history from here. */
+	/**
+	 * The history point (ISO): the history has been read and emitted up to this message time. Only history reads move
+	 * it (never a delivery), so a delivery lost between two delivered ones is still ahead of it for the next check.
+	 */
+	history?: string;
+	/** Nothing older than this is ever emitted (ISO): the first activation's time (the overlap never reaches before it). */
+	since?: string;
+	/** Before `history` (older versions): the newest message time seen; read as both the history point and `since`. */
 	cursor?: string;
-	/** Ids emitted recently (newest last): retries and duplicates of these start nothing. */
-	recent?: string[];
+	/** Messages emitted lately (oldest first): retries and duplicates of these start nothing. Older versions: ids only. */
+	recent?: Array<RecentEntry | string>;
 	/** Set when the trigger was down (n8n start, re-activation): the next delivery catches up first. */
 	resume?: boolean;
 	resumeId?: string;
-	/** When the history was last read (ISO): a delivery after a long silence checks for gaps. */
+	/** When the history was last read (ISO): the first delivery after the gap-check interval reads it again. */
 	checkedAt?: string;
+	/** Messages a bounded catch-up left for the next delivery: it catches up again, whatever the interval. */
+	pending?: number;
 	/** Contacts seen lately (DoubleTick's catch-up reads one contact at a time). */
 	contacts?: string[];
-	/** The n8n process that handled the last delivery: another one means n8n was restarted (or another process took over). */
+	/** The n8n processes that handled deliveries lately: a new one means n8n was restarted (or another webhook process joined). */
+	processes?: string[];
+	/** Older versions: the process that handled the last delivery. */
 	process?: string;
 }

@@ -6,7 +6,8 @@ import { millisOf, toIso } from '../dates';
 import { asNodeError, inputError, parameterLabel } from '../errors';
 import { contentKey } from '../mapping';
 import { readOptions, requireValue } from '../input';
-import { matchesQuery, paginatePages } from '../history/paginate';
+import { paginatePages } from '../history/paginate';
+import { eventMatches } from '../history/query';
 import { parsePhone, parsePhoneList } from '../phone';
 import type { ProviderAdapter } from '../provider';
 import { toItems } from '../actions/router';
@@ -16,8 +17,15 @@ import type { Direction, ListQuery, NormalizedMessage } from '../types';
 export interface PollPoint {
 	/** The newest message time seen (ISO). */
 	timestamp: string;
-	/** The messages seen at exactly that time (their ids; a record without an id: its content's key). */
-	ids: string[];
+	/**
+	 * The messages seen within the overlap before `timestamp` (their ids, a record without an id: its content's key;
+	 * with their times in epoch ms): a poll re-reads that window, and these are not new there. Older versions kept
+	 * `ids` instead: the messages at exactly `timestamp`.
+	 */
+	seen?: Array<[key: string, ms: number]>;
+	ids?: string[];
+	/** Nothing older is emitted (ISO): the point at activation (the overlap never reaches before it); older versions: `timestamp`. */
+	floor?: string;
 	/**
 	 * Messages seen without a usable time. They cannot be placed before or after the stored point, so (as n8n's
 	 * Gmail trigger does) they are taken to sit at it: each is emitted once and remembered here.
@@ -33,7 +41,14 @@ export interface PollState {
 	conversations?: Record<string, PollPoint>;
 }
 
-const MAX_BOUNDARY_IDS = 500;
+/**
+ * Each poll re-reads this much before the stored point: a message that reaches the history late (a phone that was
+ * offline, a provider that stores late) with a time up to this much older than the newest one seen is still emitted.
+ * Ids decide what is new.
+ */
+export const OVERLAP_MS = 10 * 60_000;
+/** Keys kept in the overlap window at most (a number busier than this per window re-reads its oldest as new). */
+const MAX_SEEN = 10_000;
 const MAX_UNTIMED_IDS = 1000;
 const EMPTY_HISTORY_LOOKBACK_MS = 86_400_000;
 
@@ -117,38 +132,48 @@ function startingPoint(page: Seen[], now: number): PollPoint {
 		return { timestamp: toIso(page.length ? now : now - EMPTY_HISTORY_LOOKBACK_MS), ids: [], untimed };
 	}
 	const newest = Math.max(...timed.map((s) => s.time as number));
-	return { timestamp: toIso(newest), ids: timed.filter((s) => s.time === newest).map((s) => s.key), untimed };
+	const seen = timed.filter((s) => (s.time as number) >= newest - OVERLAP_MS).map((s): [string, number] => [s.key, s.time as number]);
+	return { timestamp: toIso(newest), seen, floor: toIso(newest), untimed };
 }
 
-/** Everything past a conversation's stored point, newest first (the walk stops at the point). */
+/** The messages seen in the overlap window, and the floor, of a point (older versions: the keys at its time, and its time). */
+function windowOf(point: PollPoint): { seen: Array<[string, number]>; floor: number } {
+	const at = millisOf(point.timestamp) ?? 0;
+	return { seen: point.seen ?? (point.ids ?? []).map((key): [string, number] => [key, at]), floor: millisOf(point.floor ?? point.timestamp) ?? at };
+}
+
+/**
+ * Everything new since a conversation's stored point, newest first: the walk re-reads the overlap window before
+ * the point (never past the floor), and a message is new when its key was not seen there.
+ */
 async function readSince(api: ApiClient, adapter: ProviderAdapter, query: ListQuery, point: PollPoint): Promise<Seen[]> {
-	const since = millisOf(point.timestamp) ?? 0;
-	const boundary = new Set(point.ids);
+	const { seen, floor } = windowOf(point);
+	const known = new Set(seen.map(([key]) => key));
 	const untimed = new Set(point.untimed ?? []);
-	const walk = { ...serverSideFilters(adapter, query), startMs: since };
+	const start = Math.max(floor, (millisOf(point.timestamp) ?? 0) - OVERLAP_MS);
+	const walk = { ...serverSideFilters(adapter, query), startMs: start };
 	const out: Seen[] = [];
 	for await (const page of paginatePages(api, adapter, walk, { concurrency: 1, includeRaw: true, untimed: 'include' })) {
 		for (const message of page) {
 			const key = keyOf(message);
 			const time = millisOf(message.timestamp);
-			if (time === null ? !untimed.has(key) : time > since || (time === since && !boundary.has(key))) out.push({ message, key, time });
+			if (time === null ? !untimed.has(key) : time >= start && !known.has(key)) out.push({ message, key, time });
 		}
 	}
 	return out;
 }
 
-/** The stored point after a poll that saw `fresh` (all of them, wanted or not). */
+/**
+ * The stored point after a poll that saw `fresh` (all of them, wanted or not): the newest time, and the window's
+ * keys (pruned by time: what the next poll's overlap can meet again).
+ */
 function advance(point: PollPoint, fresh: Seen[]): PollPoint {
-	const since = millisOf(point.timestamp) ?? 0;
+	const { seen, floor } = windowOf(point);
 	const timed = fresh.filter((s) => s.time !== null);
 	const untimed = [...(point.untimed ?? []), ...fresh.filter((s) => s.time === null).map((s) => s.key)].slice(-MAX_UNTIMED_IDS);
-	const next: PollPoint = { timestamp: point.timestamp, ids: point.ids };
-	if (timed.length) {
-		const newest = Math.max(...timed.map((s) => s.time as number));
-		const atNewest = timed.filter((s) => s.time === newest).map((s) => s.key);
-		next.timestamp = toIso(newest);
-		next.ids = (newest === since ? [...point.ids, ...atNewest] : atNewest).slice(-MAX_BOUNDARY_IDS);
-	}
+	const newest = Math.max(millisOf(point.timestamp) ?? 0, ...timed.map((s) => s.time as number));
+	const window = [...seen, ...timed.map((s): [string, number] => [s.key, s.time as number])].filter(([, t]) => t >= newest - OVERLAP_MS);
+	const next: PollPoint = { timestamp: toIso(newest), seen: window.slice(-MAX_SEEN), floor: toIso(floor) };
 	if (untimed.length) next.untimed = untimed;
 	return next;
 }
@@ -189,7 +214,7 @@ export async function pollMessages(
 			let newest: Seen | undefined;
 			for (const w of watched) {
 				for (const s of await firstPage(api, adapter, w.query)) {
-					if (!matchesQuery(s.message, w.query, businessOnServer, s.time)) continue;
+					if (!eventMatches(s.message, w.query, businessOnServer, s.time)) continue;
 					if (!newest || (s.time ?? -Infinity) > (newest.time ?? -Infinity)) newest = s;
 				}
 			}
@@ -222,7 +247,7 @@ export async function pollMessages(
 			updates.push([w, advance(point, fresh)]);
 			// Oldest first: the walk is newest first, so reversing keeps equal times in arrival order.
 			for (const s of [...fresh].reverse()) {
-				if (!matchesQuery(s.message, w.query, businessOnServer, s.time, 'include')) continue;
+				if (!eventMatches(s.message, w.query, businessOnServer, s.time, 'include')) continue;
 				if (s.time === null) untimedOut.push(strip(s.message));
 				else timedOut.push({ message: strip(s.message), time: s.time });
 			}

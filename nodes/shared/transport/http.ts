@@ -1,13 +1,18 @@
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, INode } from 'n8n-workflow';
 
+import { beforeDeadline, DeadlineError, discard, readBody, stallAsDeadline, TooLargeError } from './body';
+import type { WireResponse } from './body';
 import { RequestBudget } from './budget';
 import type { Deadline } from './deadline';
 import { apiError, asNodeError, messageFromBody } from '../errors';
 import type { ProviderFailure } from '../errors';
+import { askedWaitMs, decide, mayHaveReached } from './retryPolicy';
+import type { Outcome } from './retryPolicy';
 import { RunState } from './run';
 import type { RunCredential } from './run';
 import type { HostContext } from '../types';
+import { header, networkCode, parseBody, safeOrigin, seconds } from './wire';
 
 export interface RequestSpec {
 	method?: IHttpRequestMethods;
@@ -15,6 +20,19 @@ export interface RequestSpec {
 	path: string;
 	qs?: IDataObject;
 	body?: IDataObject;
+	/**
+	 * False for a request that must not take effect twice (a POST that registers a webhook): it is not re-sent after a
+	 * failure that may have reached the provider, and such a failure is told by `outcomeUnknown`. Default true.
+	 */
+	idempotent?: boolean;
+}
+
+/** Errors of requests that failed in a way that may have reached the provider (see retryPolicy's mayHaveReached). */
+const uncertain = new WeakSet<object>();
+
+/** Whether the request that failed with `error` may still have taken effect at the provider (its outcome is unknown). */
+export function outcomeUnknown(error: unknown): boolean {
+	return typeof error === 'object' && error !== null && uncertain.has(error);
 }
 
 /** How one provider's API behaves on the wire; part of each adapter. */
@@ -37,93 +55,15 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, maxWaitMs: 300_000, timeoutMs: 60_000 };
 
-const RETRYABLE_NETWORK = ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ESOCKETTIMEDOUT'];
-
-function header(headers: IDataObject | undefined, name: string): string | undefined {
-	if (!headers) return undefined;
-	const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-	const v = key === undefined ? undefined : headers[key];
-	return Array.isArray(v) ? String(v[0]) : v === undefined || v === null ? undefined : String(v);
-}
-
-/** How long the provider asked us to wait: Retry-After (seconds or HTTP date), else X-RateLimit-Reset. */
-export function requestedWaitMs(headers: IDataObject | undefined, now = Date.now()): number | undefined {
-	const retryAfter = header(headers, 'retry-after');
-	if (retryAfter !== undefined) {
-		const seconds = Number(retryAfter);
-		if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-		const date = Date.parse(retryAfter);
-		if (!Number.isNaN(date)) return Math.max(0, date - now);
-	}
-	const reset = Number(header(headers, 'x-ratelimit-reset'));
-	if (Number.isFinite(reset) && reset > 0) {
-		// Large values are a Unix time in seconds, small ones a number of seconds.
-		return Math.max(0, reset > 1e9 ? reset * 1000 - now : reset * 1000);
-	}
-	return undefined;
-}
-
-function pick(headers: IDataObject | undefined, name: string): IDataObject {
-	const value = header(headers, name);
-	return value === undefined ? {} : { [name]: value };
-}
-
-export function backoffMs(attempt: number): number {
-	const ceiling = Math.min(30_000, 500 * 2 ** attempt);
-	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-}
-
-function codeIn(text: string): string | undefined {
-	const m = /\b(ECONN[A-Z]+|ETIMEDOUT|ESOCKETTIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND)\b/.exec(text);
-	if (m) return m[1];
-	if (/timeout of \d+ms exceeded/i.test(text)) return 'ECONNABORTED';
-	if (/socket hang up/i.test(text)) return 'ECONNRESET';
-	return undefined;
-}
-
-/** The network error code of a failed request, wherever n8n or axios put it (code, httpCode, messages, cause). */
-function networkCode(error: unknown): string | undefined {
-	const seen = new Set<unknown>();
-	let current: unknown = error;
-	while (current && typeof current === 'object' && !seen.has(current)) {
-		seen.add(current);
-		const e = current as { code?: unknown; httpCode?: unknown; cause?: unknown; message?: unknown; messages?: unknown };
-		for (const candidate of [e.code, e.httpCode]) {
-			if (typeof candidate === 'string' && /^(E[A-Z_]+|ERR_[A-Z_]+)$/.test(candidate)) return candidate;
-		}
-		const texts = [e.message, ...(Array.isArray(e.messages) ? e.messages : [])].filter((t): t is string => typeof t === 'string');
-		for (const text of texts) {
-			const code = codeIn(text);
-			if (code) return code;
-		}
-		current = e.cause;
-	}
-	return undefined;
-}
-
 /** Redirects followed within the credential's origin (and, for media links without the key, anywhere). */
 export const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 
-/** A try that ran past its total deadline (connect, redirects, headers and the whole body). */
-export class DeadlineError extends Error {
-	readonly code = 'DEADLINE';
-	constructor() {
-		super('deadline exceeded');
-	}
-}
-
-class TooLargeError extends Error {}
+/** How far the socket's idle timeout lies past the try's total deadline. */
+const SOCKET_GRACE_MS = 2_000;
 
 /** A download failure told in the node's own words. */
 class DownloadError extends Error {}
-
-/** The response stream of `encoding: 'stream'`, typed structurally (node code imports nothing but n8n-workflow). */
-interface ByteStream extends AsyncIterable<unknown> {
-	on(event: string, listener: (...args: unknown[]) => void): unknown;
-	removeAllListeners?(event?: string): unknown;
-	destroy?: () => void;
-}
 
 /** A request as it first leaves: redirects may change its method, URL and body. */
 interface OutgoingRequest {
@@ -133,83 +73,10 @@ interface OutgoingRequest {
 	body?: IDataObject;
 }
 
-interface WireResponse {
-	statusCode: number;
-	headers: IDataObject;
-	body: unknown;
-}
-
 type Exchange = { kind: 'response'; response: WireResponse; url: string } | { kind: 'crossOrigin'; status: number; host: string };
 
-function isStream(body: unknown): body is ByteStream {
-	return !!body && typeof body === 'object' && typeof (body as ByteStream).on === 'function' && !Buffer.isBuffer(body);
-}
-
-function discard(response: unknown): void {
-	const body = (response as WireResponse | undefined)?.body;
-	if (isStream(body)) {
-		// A late or unwanted body: drop it and its socket; errors after this are nobody's business.
-		body.on('error', () => undefined);
-		body.destroy?.();
-	}
-}
-
-const EXPIRED = Symbol('expired');
-
-/** The work's result, or a DeadlineError when the try's deadline passes; a late result is discarded, never used. */
-async function beforeDeadline<T>(work: Promise<T>, deadline: Deadline): Promise<T> {
-	const late = () => {
-		work.then(discard, () => undefined);
-		return new DeadlineError();
-	};
-	if (deadline.at <= Date.now()) throw late();
-	const winner = await Promise.race([work, deadline.expired.then(() => EXPIRED)]);
-	if (winner === EXPIRED) throw late();
-	return winner as T;
-}
-
-/** Reads a response body to the end within the deadline and the size cap; past either the stream is destroyed. */
-async function readBody(body: unknown, deadline: Deadline, maxBytes = Infinity): Promise<Buffer | unknown> {
-	if (!isStream(body)) return body;
-	const stream = body;
-	return await new Promise<Buffer>((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		let size = 0;
-		let done = false;
-		const finish = (error?: Error) => {
-			if (done) return;
-			done = true;
-			if (error) {
-				stream.on('error', () => undefined);
-				stream.destroy?.();
-				reject(error);
-			} else {
-				resolve(Buffer.concat(chunks));
-			}
-		};
-		void deadline.expired.then(() => finish(new DeadlineError()));
-		stream.on('data', (chunk: unknown) => {
-			if (done) return;
-			const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-			size += buf.length;
-			if (size > maxBytes) return finish(new TooLargeError());
-			chunks.push(buf);
-			if (Date.now() >= deadline.at) finish(new DeadlineError());
-		});
-		stream.on('end', () => finish());
-		stream.on('error', (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))));
-		// 'close' follows every 'end': the error (and its stack) is only built for a body cut short.
-		stream.on('close', () => {
-			if (!done) finish(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-		});
-	});
-}
-
-/** "60 seconds", "1 second", "1.5 seconds". */
-function seconds(ms: number): string {
-	const n = Math.round(ms) / 1000;
-	return `${n} second${n === 1 ? '' : 's'}`;
-}
+/** One try of an API request: the provider's (scrubbed) answer, or what went wrong and the error to give if it stays so. */
+type TryResult = { kind: 'answer'; body: unknown } | { kind: 'failed'; outcome: Outcome; error: (tries: number) => Error };
 
 /**
  * One provider's API as the nodes see it: requests through n8n's `httpRequestWithAuthentication`, retries
@@ -266,13 +133,13 @@ export class ApiClient {
 
 	/** A NodeApiError built only from scrubbed text (no raw response, headers or request options). */
 	fail(failure: ProviderFailure): NodeApiError {
-		const redactor = this.run.redactor;
+		const run = this.run;
 		return apiError(
 			this.node,
 			{
 				...failure,
-				message: failure.message === undefined ? undefined : redactor.text(failure.message),
-				providerMessage: failure.providerMessage === undefined ? undefined : redactor.text(failure.providerMessage),
+				message: failure.message === undefined ? undefined : run.scrub(failure.message),
+				providerMessage: failure.providerMessage === undefined ? undefined : run.scrub(failure.providerMessage),
 			},
 			this.itemIndex,
 		);
@@ -311,8 +178,9 @@ export class ApiClient {
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 				disableFollowRedirect: true,
-				// The socket's idle timeout; the try's total deadline is enforced here, around it.
-				timeout: this.retry.timeoutMs,
+				// The socket's idle timeout, set above the try's total deadline (enforced here, around it): a stall must
+				// end with the deadline's message, not with a socket error that won a race against it.
+				timeout: this.retry.timeoutMs + SOCKET_GRACE_MS,
 				sendCredentialsOnCrossOriginRedirect: false,
 			};
 			const response = (await beforeDeadline(
@@ -354,72 +222,80 @@ export class ApiClient {
 			const exchange = await this.exchange(first, credential, deadline, false);
 			const text = exchange.kind === 'response' ? await readBody(exchange.response.body, deadline) : undefined;
 			return { exchange, text };
+		} catch (error) {
+			throw stallAsDeadline(error, deadline);
 		} finally {
 			deadline.end();
 		}
 	}
 
+	/**
+	 * A request to the provider's API: tried again after a failure as the retry policy decides (see retryPolicy.ts),
+	 * within the run's rate budget and 429 pause; resolves the scrubbed reply of a 2xx.
+	 */
 	async request(spec: RequestSpec): Promise<unknown> {
 		const credential = await this.run.credentials();
-		const url = credential.baseUrl + spec.path;
-		let waited = 0;
+		const first: OutgoingRequest = { method: spec.method ?? 'GET', url: credential.baseUrl + spec.path, qs: spec.qs, body: spec.body };
+		let waitedMs = 0;
 		await this.run.discoverRateIfNeeded();
-		for (let attempt = 0; ; attempt++) {
+		for (let index = 0; ; index++) {
 			// The run's gate: its rate budget and any pause a 429 asked for.
 			await this.budget.take();
-			let exchange: Exchange;
-			let text: unknown;
-			try {
-				({ exchange, text } = await this.tryOnce({ method: spec.method ?? 'GET', url, qs: spec.qs, body: spec.body }, credential));
-			} catch (error) {
-				// Not a network failure (e.g. the credential is missing): n8n's own error says it best.
-				if (error instanceof NodeOperationError) throw asNodeError(this.node, error, this.itemIndex);
-				const code = error instanceof DeadlineError ? error.code : networkCode(error) ?? 'UNKNOWN';
-				const wait = backoffMs(attempt);
-				if ((code === 'DEADLINE' || RETRYABLE_NETWORK.includes(code)) && attempt < this.retry.maxRetries && waited + wait <= this.retry.maxWaitMs) {
-					waited += wait;
-					await sleep(wait);
-					continue;
-				}
-				// An error without a network code is shown with its own words (scrubbed): otherwise it cannot be told apart.
-				const detail = code === 'UNKNOWN' && error instanceof Error ? credential.redactor.text(error.message).slice(0, 300) : undefined;
-				throw this.unreachable(code, spec.path, attempt + 1, detail);
+			const result = await this.attempt(first, credential, spec.path);
+			if (result.kind === 'answer') return result.body;
+			const rules = { ...this.retry, retryStatuses: this.rules.retryStatuses, idempotent: spec.idempotent !== false };
+			const decision = decide({ index, waitedMs, jitter: Math.random() }, result.outcome, rules);
+			if (!decision.retry) {
+				const error = result.error(index + 1);
+				if (mayHaveReached(result.outcome)) uncertain.add(error);
+				throw error;
 			}
-			if (exchange.kind === 'crossOrigin') {
-				const own = new URL(credential.baseUrl).host;
-				throw this.fail({
-					status: exchange.status,
-					message: `The provider redirected the request to another host (${exchange.host})`,
-					providerMessage: `The API key is sent only to the credential's host (${own}), so the redirect to ${exchange.host} was not followed. Check the credential's Base URL.`,
-				});
+			waitedMs += decision.waitMs;
+			if (decision.pauseRun) {
+				// The whole run waits: no lane starts a request before this time (see RequestBudget.take).
+				this.budget.pauseUntil(Date.now() + decision.waitMs);
+				this.onThrottle?.();
+			} else {
+				await sleep(decision.waitMs);
 			}
-			const response = exchange.response;
-			const status = Number(response.statusCode);
-			const raw = Buffer.isBuffer(text) ? text.toString('utf8') : text;
-			const parsed = parseBody(raw);
-			// Scrubbed before anything reads it (mapping, raw, errors); a page whose text cannot hold a secret skips the walk.
-			const body = typeof raw === 'string' && !credential.redactor.mayContain(raw) ? parsed : credential.redactor.deep(parsed);
-			if (status >= 200 && status < 300) {
-				const failure = this.rules.failureInBody?.(body);
-				if (failure) throw this.fail(failure);
-				return body;
-			}
-			if (this.isRetryable(status)) {
-				const wait = this.retryWait(attempt, status, response.headers);
-				if (attempt < this.retry.maxRetries && waited + wait <= this.retry.maxWaitMs) {
-					waited += wait;
-					if (status === 429) {
-						// The whole run waits: no lane starts a request before this time (see RequestBudget.take).
-						this.budget.pauseUntil(Date.now() + wait);
-						this.onThrottle?.();
-					} else {
-						await sleep(wait);
-					}
-					continue;
-				}
-			}
-			throw this.fail({ status, providerMessage: (this.rules.messageOf ?? messageFromBody)(body) });
 		}
+	}
+
+	/** One try, told as the provider's answer or as the outcome the retry policy decides on. */
+	private async attempt(first: OutgoingRequest, credential: RunCredential, path: string): Promise<TryResult> {
+		let exchange: Exchange;
+		let text: unknown;
+		try {
+			({ exchange, text } = await this.tryOnce(first, credential));
+		} catch (error) {
+			// Not a network failure (e.g. the credential is missing): n8n's own error says it best.
+			if (error instanceof NodeOperationError) throw asNodeError(this.node, error, this.itemIndex);
+			const code = error instanceof DeadlineError ? error.code : networkCode(error) ?? 'UNKNOWN';
+			// An error without a network code is shown with its own words (scrubbed): otherwise it cannot be told apart.
+			const detail = code === 'UNKNOWN' && error instanceof Error ? this.run.scrub(error.message).slice(0, 300) : undefined;
+			return { kind: 'failed', outcome: { kind: 'noAnswer', code }, error: (tries) => this.unreachable(code, path, tries, detail) };
+		}
+		if (exchange.kind === 'crossOrigin') {
+			const own = new URL(credential.baseUrl).host;
+			throw this.fail({
+				status: exchange.status,
+				message: `The provider redirected the request to another host (${exchange.host})`,
+				providerMessage: `The API key is sent only to the credential's host (${own}), so the redirect to ${exchange.host} was not followed. Check the credential's Base URL.`,
+			});
+		}
+		const response = exchange.response;
+		const status = Number(response.statusCode);
+		const raw = Buffer.isBuffer(text) ? text.toString('utf8') : text;
+		const parsed = parseBody(raw);
+		// Scrubbed before anything reads it (mapping, raw, errors); a page whose text cannot hold a secret skips the walk.
+		const body = typeof raw === 'string' && !credential.redactor.mayContain(raw) ? parsed : credential.redactor.deep(parsed);
+		if (status >= 200 && status < 300) {
+			const failure = this.rules.failureInBody?.(body);
+			if (failure) throw this.fail(failure);
+			return { kind: 'answer', body };
+		}
+		const outcome: Outcome = { kind: 'status', status, askedMs: askedWaitMs(status, response.headers) };
+		return { kind: 'failed', outcome, error: () => this.fail({ status, providerMessage: (this.rules.messageOf ?? messageFromBody)(body) }) };
 	}
 
 	/** The error of a request that got no usable answer: only the network code, never n8n's request or response. */
@@ -436,16 +312,6 @@ export class ApiClient {
 				itemIndex: this.itemIndex,
 			},
 		);
-	}
-
-	private isRetryable(status: number): boolean {
-		return status === 408 || status === 429 || status >= 500 || (this.rules.retryStatuses ?? []).includes(status);
-	}
-
-	private retryWait(attempt: number, status: number, headers: IDataObject | undefined): number {
-		// X-RateLimit-Reset speaks of the rate window: it only says how long to wait after a 429.
-		const asked = status === 429 ? requestedWaitMs(headers) : status === 503 ? requestedWaitMs(pick(headers, 'retry-after')) : undefined;
-		return asked ?? backoffMs(attempt);
 	}
 
 	/**
@@ -470,6 +336,8 @@ export class ApiClient {
 		const deadline = this.run.deadlines.start(this.retry.timeoutMs);
 		try {
 			return await this.receiveFile(await this.exchange({ method: 'GET', url: fileUrl }, credential, deadline, true), deadline, maxBytes);
+		} catch (error) {
+			throw stallAsDeadline(error, deadline);
 		} finally {
 			deadline.end();
 		}
@@ -498,26 +366,5 @@ export class ApiClient {
 		if (failure instanceof DeadlineError) return new Error(`the file did not arrive within ${seconds(this.retry.timeoutMs)}`);
 		if (failure instanceof DownloadError) return new Error(failure.message);
 		return new Error(`could not fetch the file (${networkCode(failure) ?? 'UNKNOWN'})`);
-	}
-}
-
-function safeOrigin(url: string): string | undefined {
-	try {
-		const origin = new URL(url).origin;
-		return origin === 'null' ? undefined : origin;
-	} catch {
-		return undefined;
-	}
-}
-
-function parseBody(body: unknown): unknown {
-	if (Buffer.isBuffer(body)) body = body.toString('utf8');
-	if (typeof body !== 'string') return body;
-	const text = body.trim();
-	if (text === '') return undefined;
-	try {
-		return JSON.parse(text);
-	} catch {
-		return body;
 	}
 }

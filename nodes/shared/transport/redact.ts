@@ -44,9 +44,9 @@ export class Redactor {
 		return this.needles.some((needle) => text.includes(needle));
 	}
 
-	/** Every string credential value of length 4 or more, except the base URL. */
-	static forCredentials(credentials: ICredentialDataDecryptedObject | undefined): Redactor {
-		const secrets: string[] = [];
+	/** Every string credential value of length 4 or more, except the base URL, and the other secrets given (webhook secrets). */
+	static forCredentials(credentials: ICredentialDataDecryptedObject | undefined, others: string[] = []): Redactor {
+		const secrets: string[] = [...others];
 		for (const [name, value] of Object.entries(credentials ?? {})) {
 			if (PUBLIC_FIELDS.has(name)) continue;
 			if (typeof value === 'string') secrets.push(value);

@@ -32,6 +32,9 @@ export class RunState {
 	private credential?: Promise<RunCredential>;
 	private loaded?: RunCredential;
 	private discover?: () => Promise<number | undefined>;
+	/** Secrets of the node's own besides the credential's (a webhook registration's): scrubbed from errors. */
+	private readonly protectedSecrets: string[] = [];
+	private secretRedactor = new Redactor([]);
 	/** Every try's total deadline, on one clock for the run. */
 	readonly deadlines = new DeadlineClock();
 
@@ -49,6 +52,22 @@ export class RunState {
 			return this.loaded;
 		});
 		return await this.credential;
+	}
+
+	/**
+	 * Scrubs `secret` (a webhook registration's) from this run's errors, as the credential's values: a provider that
+	 * echoes a callback URL (`?token=…`) or its headers puts it in an error body. Replies are left as they are: the
+	 * node finds its registration by that URL.
+	 */
+	protect(secret: string): void {
+		if (!secret || this.protectedSecrets.includes(secret)) return;
+		this.protectedSecrets.push(secret);
+		this.secretRedactor = new Redactor(this.protectedSecrets);
+	}
+
+	/** A text for an error or a log: the credential's values and the protected secrets scrubbed. */
+	scrub(text: string): string {
+		return this.secretRedactor.text(this.redactor.text(text));
 	}
 
 	/** Scrubs the credential's values from a provider text (nothing to scrub before the credential is read). */
