@@ -12,6 +12,7 @@ import { catchUpCandidates, CLOCK_SKEW_MS, GAP_CHECK_MS, readSince } from './cat
 import { instantState } from './context';
 import { deliveredMessages, filterQuery } from './deliveries';
 import { at, byTimeThenOrder, memoryOf, PROCESS, remember } from './ledger';
+import { emitBursts, takesOver } from './quiet';
 import type { WebhookAdapter } from './types';
 
 /**
@@ -106,6 +107,15 @@ export async function receive(this: IWebhookFunctions, wa: WebhookAdapter): Prom
 	}
 	// No await between choosing and recording: concurrent requests see these ids as taken.
 	const emitted = candidates.filter((m) => !known(m.id) && wanted(m));
+	// >>> issue-20 hook: with Wait for Quiet or the transcript output, nodes/shared/instant/quiet.ts records and emits >>>
+	if (takesOver(this)) {
+		return await emitBursts(this, {
+			wa, client, options, filters, wanted, delivered, messages: emitted, seen, answered,
+			emitted: known,
+			record: (messages, moveCursor) => mem && remember(s, mem, messages, wa, moveCursor && !failed),
+		});
+	}
+	// <<< issue-20 hook <<<
 	if (mem) remember(s, mem, seen, wa, !failed);
 	else if (!emitted.length) return { webhookResponse: 'OK' };
 	return await emit(emitted, client, options, answered);

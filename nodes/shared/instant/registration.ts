@@ -5,6 +5,7 @@ import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { asNodeError, parameterLabel } from '../errors';
 import { parsePhone } from '../phone';
 import { instantClient, instantState } from './context';
+import { readBurstOptions } from './quiet';
 import type { InstantContext } from './context';
 import type { EventChoice, InstantState, WebhookAdapter, WebhookInput } from './types';
 
@@ -36,6 +37,7 @@ export function readInput(ctx: InstantContext, wa: WebhookAdapter, secret: strin
 	const business = String(ctx.getNodeParameter('businessNumber', '') ?? '').trim();
 	if (wa.needsBusinessNumber && !business) throw new NodeOperationError(node, `The parameter ${parameterLabel('businessNumber')} is required`);
 	const options = (ctx.getNodeParameter('options', {}) ?? {}) as IDataObject;
+	readBurstOptions(ctx); // issue-20: Wait for Quiet, Output Format and Context Messages are checked at activation
 	const testPrefix = /\/webhook-test\//;
 	return {
 		url,
