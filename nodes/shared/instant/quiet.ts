@@ -9,7 +9,7 @@ import { byContact, readTriggerOutput, triggerItems } from '../triggerTranscript
 import type { TriggerOutput } from '../triggerTranscript';
 import type { ApiClient } from '../transport/http';
 import type { ListQuery, NormalizedMessage, TriggerContext } from '../types';
-import { burstOf, carriesBurst, GATHER_LOOKBACK_MS, gatherBound, quietSince, readQuietMs, readsPast, sameMessage, timeline } from './quietRules';
+import { burstOf, carriesBurst, GATHER_LOOKBACK_MS, gatherBound, quietSince, readQuietMs, sameMessage, timeline } from './quietRules';
 import type { WebhookAdapter } from './types';
 
 /** The wait and the clock of Wait for Quiet. Tests replace them with time that moves when the test says so. */
@@ -164,8 +164,10 @@ async function holdForQuiet(ctx: IWebhookFunctions, input: BurstInput, quietMs: 
 	const held = input.messages.filter((m) => isDelivered(m) && !(m.id !== null && memory.held.has(m.id)));
 	const caughtUp = input.messages.filter((m) => !isDelivered(m));
 	if (!held.length && !caughtUp.length) {
-		// Nothing new to hold (a second delivery of a held message, or a catch-up that found nothing new).
-		input.record(input.seen, !olderOpen(memory, input.seen));
+		// Nothing new to hold (a second delivery of a message held by another request, or a catch-up that found
+		// nothing new): what was seen is recorded, except the new messages (they are not emitted yet).
+		const seen = input.seen.filter((m) => !input.messages.some((n) => sameMessage(n, m)));
+		input.record(seen, !olderOpen(memory, seen));
 		return input.answered ? { noWebhookResponse: true } : { webhookResponse: 'OK' };
 	}
 	const claims = held.map((m) => {
@@ -225,12 +227,12 @@ async function burstFor(ctx: IWebhookFunctions, input: BurstInput, d: Decision):
 	}
 	const ours = [...mine, ...found];
 	const businessNumber = input.filters.businessNumber ?? ours.find((m) => m.businessNumber)?.businessNumber ?? undefined;
-	const history = new ConversationHistory(input.client, input.wa.history, { businessNumber, contactNumber: contact || undefined }, input.options.includeRaw);
-	d.histories.set(contact, history);
 	const oldestKnown = Math.min(memory.open.get(contact)?.since ?? Number.POSITIVE_INFINITY, ...ours.map(timeOf));
 	const bound = gatherBound(markOf(d.state, memory, contact), d.manual ? undefined : memory.since, oldestKnown, d.manual ? 0 : GATHER_LOOKBACK_MS);
+	const history = new ConversationHistory(input.client, input.wa.history, { businessNumber, contactNumber: contact || undefined }, input.options.includeRaw, bound);
+	d.histories.set(contact, history);
 	try {
-		await history.readUntil((read) => read.some(input.wanted) || readsPast(read, bound));
+		await history.readUntil((read) => read.some(input.wanted) || history.covers(bound));
 		const carries = mine.length
 			? carriesBurst(timeline(history.messages, ours), mine, input.wanted)
 			: quietSince(timeline(history.messages, ours), input.wanted, quietClock.now(), d.quietMs, (m) => m.id !== null && memory.held.has(m.id));
@@ -238,7 +240,7 @@ async function burstFor(ctx: IWebhookFunctions, input: BurstInput, d: Decision):
 			touchOpen(memory, contact, quietClock.now());
 			return [];
 		}
-		await history.readUntil((read) => readsPast(read, bound));
+		await history.readBack(bound);
 	} catch (error) {
 		// Without the history this request cannot tell whether it carries the burst: it emits what it knows is new
 		// rather than lose it (another delivery of the burst may then emit the rest in an execution of its own).

@@ -83,14 +83,6 @@ export function gatherBound(mark: number | undefined, since: number | undefined,
 	return Math.max(since ?? Number.NEGATIVE_INFINITY, from);
 }
 
-/** The history read reaches back past the bound: older pages hold nothing of the burst. */
-export function readsPast(historyNewestFirst: NormalizedMessage[], boundMs: number): boolean {
-	return historyNewestFirst.some((m) => {
-		const t = millisOf(m.timestamp);
-		return t !== null && t < boundMs;
-	});
-}
-
 /**
  * A contact's burst, oldest first: every wanted message not emitted yet from the bound on. A history record without
  * a usable time cannot be placed after the bound and is left out; the new messages this request knows (`ours`) are
