@@ -19,8 +19,8 @@ afterAll(async () => {
 	if (n8n) await n8n.stop();
 });
 
-test('there are examples for history → sheets, new message → CRM, and an AI agent', () => {
-	expect(examples.sort()).toEqual(['ai-agent-reads-conversation.json', 'new-message-to-crm.json', 'scheduled-history-to-sheets.json']);
+test('there are examples for history → sheets, new message → CRM, an AI agent with a tool, and an AI agent that answers on WhatsApp', () => {
+	expect(examples.sort()).toEqual(['ai-agent-answers-whatsapp.json', 'ai-agent-reads-conversation.json', 'new-message-to-crm.json', 'scheduled-history-to-sheets.json']);
 });
 
 test.each(examples)('%s imports into n8n and uses only known node types', async (file) => {

@@ -4,6 +4,9 @@
 //   GET /open/whatsapp/messages/{your-number}[/{remote-number}]?page_number=N   (0-based, 100 per page, newest first)
 //   GET /open/whatsapp/message/{session_key}/{uuid}
 //   GET /open/whatsapp/get-numbers  (extra, documented elsewhere: the connected numbers)
+//   POST /open/whatsapp/send-message {from_number, to_number, text}  (https://developers.2chat.co/docs/API/WhatsApp/send-message;
+//        the reply's shape is not in our copy of the docs: `{success: true, message_uuid}` is assumed). The message is
+//        stored in the history as an outbound text sent by the API (used by the AI-agent example's reply).
 // Errors: { success: false, message }. No Retry-After on 429.
 const { STATUS_CODES } = require('http');
 const { digits, plus, hash, uuidFrom, isoSeconds, isMediaType } = require('./base');
@@ -84,6 +87,16 @@ function getMessage(ctx, m, sim) {
   return raw ? { status: 200, body: { success: true, message: single(raw, sim) } } : fail(404, 'message not found');
 }
 
+function sendMessage(ctx, m, sim) {
+  const b = ctx.body && typeof ctx.body === 'object' ? ctx.body : {};
+  if (typeof b.to_number !== 'string' || !b.to_number || typeof b.text !== 'string') return fail(422, 'to_number and text are required');
+  if (!b.from_number || !sim.knowsBusiness(b.from_number)) return fail(404, 'number not found');
+  const raw = sim.makeMessage({ direction: 'outbound', business: plus(b.from_number), contact: plus(b.to_number), text: b.text, sentBy: 'api', timestamp: Math.max(Date.now(), ...sim.messages.map((x) => x.timestamp * 1000 + 1)) });
+  sim.add(raw);
+  sim.state.sent = [...(sim.state.sent || []), { from: plus(b.from_number), to: plus(b.to_number), text: b.text, uuid: raw.uuid }];
+  return { status: 200, body: { success: true, message_uuid: raw.uuid } };
+}
+
 function numbers(sim) {
   const set = new Set([digits(sim.business), ...sim.messages.map((x) => digits(x.channel_phone_number))]);
   return [...set].map((d) => ({
@@ -121,5 +134,6 @@ module.exports = {
     { method: 'GET', path: /^\/open\/whatsapp\/get-numbers\/?$/, handler: (ctx, m, sim) => ({ status: 200, body: { success: true, numbers: numbers(sim) } }) },
     { method: 'GET', path: /^\/open\/whatsapp\/messages\/([^/]+)(?:\/([^/]+))?\/?$/, handler: listMessages },
     { method: 'GET', path: /^\/open\/whatsapp\/message\/(.+)\/([^/]+)$/, handler: getMessage },
+    { method: 'POST', path: /^\/open\/whatsapp\/send-message\/?$/, handler: sendMessage },
   ],
 };
