@@ -69,7 +69,8 @@ const memories = new Map<string, QuietMemory>();
 const MAX_MEMORIES = 500;
 
 function quietMemory(ctx: IWebhookFunctions): QuietMemory {
-	const key = `${ctx.getWorkflow().id ?? ''}/${ctx.getNode().id}/${ctx.getMode() === 'manual' ? 'test' : 'live'}`;
+	const node = ctx.getNode();
+	const key = `${ctx.getWorkflow().id ?? ''}/${node.id}/${node.webhookId ?? ''}/${ctx.getMode() === 'manual' ? 'test' : 'live'}`;
 	let memory = memories.get(key);
 	if (!memory) {
 		memory = { held: new Map(), open: new Map(), marks: new Map(), nextKey: 0 };
@@ -262,7 +263,10 @@ function settle(ctx: IWebhookFunctions, input: BurstInput, d: Decision, burst: N
 	else memory.open.delete(contact);
 	input.record(burst, !olderOpen(memory, burst));
 	if (Number.isFinite(newest)) {
-		memory.marks.set(contact, Math.max(memory.marks.get(contact) ?? Number.NEGATIVE_INFINITY, newest));
+		memory.marks.delete(contact);
+		memory.marks.set(contact, Math.max(markOf(d.state, memory, contact) ?? Number.NEGATIVE_INFINITY, newest));
+		// The contacts emitted longest ago are forgotten first (a Map keeps insertion order).
+		while (memory.marks.size > MAX_MARKS) memory.marks.delete(memory.marks.keys().next().value as string);
 		if (!d.manual) writeState(ctx, { marks: mergedMarks(d.state, memory) });
 	}
 	return burst;
