@@ -9,7 +9,7 @@
 //   fragments of the burst and the agent's replies to them (as long as the business's average message here).
 // The triggers are the built nodes behind the n8n stand-in of the unit tests (test/helpers/miniN8n.js), against the
 // local provider servers with their webhook delivery engine; n8n's own ~50 ms per execution is not included.
-// Prints a table; asserts nothing.   npm run build && node bench/quiet.js [--quiet 8] [--gap 2] [--latency 20]
+// Prints a table; asserts nothing.   npm run build && node bench/quiet.js [--quiet 8] [--gap 2] [--latency 20] (ONLY=twochat: one provider)
 const { startWebhookSimulator } = require('../test/simulators/webhooks');
 const { MiniN8n } = require('../test/helpers/miniN8n');
 
@@ -97,8 +97,10 @@ function perMessageWithMemory(earlier, items) {
 }
 
 (async () => {
-	const names = Object.keys(PROVIDERS);
-	const results = await Promise.all(names.flatMap((name) => [run(name, false), run(name, true)]));
+	const names = Object.keys(PROVIDERS).filter((n) => !process.env.ONLY || n === process.env.ONLY);
+	// One provider at a time (its two runs side by side): the servers and the n8n stand-ins share this process's thread.
+	const results = [];
+	for (const name of names) results.push(...(await Promise.all([run(name, false), run(name, true)])));
 	console.log(`A burst of ${BURST.length} messages typed ${GAP_MS / 1000} s apart after a conversation of 24 messages; Wait for Quiet ${QUIET_S} s, transcript with ${CONTEXT} context messages`);
 	console.log('| provider | executions (default → Wait for Quiet) | last message → execution start | API calls for the burst (default → Wait for Quiet) | characters to the agent: per message + memory node → transcript |');
 	console.log('|---|---:|---:|---:|---:|');
