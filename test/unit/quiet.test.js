@@ -194,17 +194,21 @@ describe('Wait for Quiet: restarts, other contacts, two webhook processes, test 
 				await n8n.activate();
 				await sim.webhooks.deliver(time.say(C, 'earlier'));
 				await time.advance(QUIET * 1000);
-				for (const text of ['held 1', 'held 2']) {
-					await sim.webhooks.deliver(time.say(A, text));
-					await time.advance(1000);
-				}
-				// Another contact's burst is emitted by the same process while A's burst waits: the saved position must
-				// stay before A's messages, or the catch-up after the restart would not read them.
-				await sim.webhooks.deliver(time.say(B, 'b alone'));
+				// A keeps typing (each message within the quiet period of the one before) while B's message, more than
+				// the catch-up's 5 s of overlap after A's first one, is emitted by the same process, then retried by the
+				// provider. After the restart A's burst is found whole: the catch-up reads A's newer messages, and the
+				// gather reads A's history back to A's previous burst (or to when the trigger started waiting).
+				await sim.webhooks.deliver(time.say(A, 'held 1'));
+				await time.advance(6000);
+				await sim.webhooks.deliver(time.say(A, 'held 2'));
 				await time.advance(1000);
+				await sim.webhooks.deliver(time.say(B, 'b alone'));
+				await time.advance(5000);
 				await sim.webhooks.deliver(time.say(A, 'held 3'));
-				await time.advance(QUIET * 1000 - 500);
+				await time.advance(QUIET * 1000 - 4000);
 				expect(texts(n8n)).toEqual([['earlier'], ['b alone']]);
+				await sim.webhooks.deliver(sim.messages.find((r) => JSON.stringify(r).includes('b alone')), { store: false });
+				await time.advance(100);
 				for (const p of n8n.pending) time.dead.add(p);
 				time.waits.length = 0;
 				n8n.node = new (startProcess(name, time))();

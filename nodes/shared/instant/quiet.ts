@@ -281,6 +281,14 @@ function olderOpen(memory: QuietMemory, messages: NormalizedMessage[]): boolean 
 	return [...memory.open.values()].some((o) => o.since < newest);
 }
 
+/**
+ * For the trigger's own recording of messages (a duplicate of an emitted message, a filtered-out one): whether the
+ * ledger's position may move to them, i.e. no message this process holds for quiet is older.
+ */
+export function cursorMayPass(ctx: IWebhookFunctions, messages: NormalizedMessage[]): boolean {
+	return !olderOpen(quietMemory(ctx), messages);
+}
+
 /** A message of the contact newer than all of `mine` is held by another request of this process. */
 function newerHeldHere(memory: QuietMemory, contact: string, mine: NormalizedMessage[], claims: string[]): boolean {
 	const newestMine = Math.max(...mine.map(timeOf));

@@ -12,7 +12,7 @@ import { catchUpCandidates, CLOCK_SKEW_MS, GAP_CHECK_MS, readSince } from './cat
 import { instantState } from './context';
 import { deliveredMessages, filterQuery } from './deliveries';
 import { at, byTimeThenOrder, memoryOf, PROCESS, remember } from './ledger';
-import { emitBursts, takesOver } from './quiet';
+import { cursorMayPass, emitBursts, takesOver } from './quiet';
 import type { WebhookAdapter } from './types';
 
 /**
@@ -61,7 +61,7 @@ export async function receive(this: IWebhookFunctions, wa: WebhookAdapter): Prom
 	const running = needsCatchUp && cause ? mem?.claims.get(cause) : undefined;
 	const wanted = (m: NormalizedMessage) => matchesQuery(m, filters, businessOnServer);
 	if (!needsCatchUp && !delivered.some((m) => !known(m.id) && wanted(m))) {
-		if (mem) remember(s, mem, delivered, wa);
+		if (mem) remember(s, mem, delivered, wa, cursorMayPass(this, delivered)); // issue-20 hook: not past messages held for quiet
 		return { webhookResponse: 'OK' };
 	}
 
