@@ -111,7 +111,7 @@ function omissionNotice(omitted: number, maxLength: number): string {
 }
 
 /** A contact named on any message is named on all of theirs (providers often name only the inbound ones). */
-function knownNames(messages: NormalizedMessage[]): NormalizedMessage[] {
+export function knownNames(messages: NormalizedMessage[]): NormalizedMessage[] {
 	const names = new Map<string, string>();
 	for (const m of messages) if (m.contactName && m.contactNumber && !names.has(m.contactNumber)) names.set(m.contactNumber, m.contactName);
 	return messages.map((m) => (m.contactName || !names.has(m.contactNumber) ? m : { ...m, contactName: names.get(m.contactNumber) ?? null }));

@@ -25,8 +25,9 @@ afterAll(async () => {
 	if (n8n) await n8n.stop();
 });
 
-test('there are examples for history → sheets, new message → CRM, an AI agent, waiting customers → Slack and a note per customer', () => {
+test('there are examples for history → sheets, new message → CRM, AI agents (reading, answering), waiting customers → Slack and a note per customer', () => {
 	expect(examples.sort()).toEqual([
+		'ai-agent-answers-whatsapp.json',
 		'ai-agent-reads-conversation.json',
 		'daily-notes-per-customer.json',
 		'new-message-to-crm.json',

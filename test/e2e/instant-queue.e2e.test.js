@@ -3,18 +3,16 @@
 // deliveries (WEBHOOK_URL points at the proxy), all sharing the sqlite database. Measures what two processes receiving
 // the same message at the same moment do, without and with the README's Remove Duplicates pattern. Needs
 // redis-server on PATH; without it the suite is skipped with a warning.
-const { execFileSync, spawn } = require('child_process');
-const http = require('http');
+const { execFileSync } = require('child_process');
 const crypto = require('crypto');
-const fs = require('fs');
 const path = require('path');
-const { startN8n, n8nBin, n8nInstall, createUserFolder, removeUserFolder, freePort } = require('./harness');
+const { startN8n, n8nBin, freePort } = require('./harness');
+const { startWebhookProcess, startRoundRobin } = require('./webhook-process');
 const { startWebhookSimulator } = require('../simulators/webhooks');
 const { BUSINESS, CONTACTS } = require('../helpers/providers');
 
 const PKG = path.resolve(__dirname, '../..');
 const KEY = 'e2e-instant-queue-key';
-const SUPERVISOR = path.join(__dirname, 'supervise.js');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function haveRedis() {
@@ -29,103 +27,6 @@ const REDIS = haveRedis();
 if (!REDIS) console.warn('instant-queue.e2e: SKIPPED - redis-server is not on PATH; queue mode was NOT tested');
 const describeQueue = REDIS ? describe : describe.skip;
 
-/** A load balancer in front of the webhook processes: each request goes to the next port in turn. */
-async function startRoundRobin(ports) {
-	let next = 0;
-	const counts = ports.map(() => 0);
-	const server = http.createServer((req, res) => {
-		const i = next++ % ports.length;
-		counts[i]++;
-		const up = http.request({ host: '127.0.0.1', port: ports[i], method: req.method, path: req.url, headers: req.headers }, (upRes) => {
-			res.writeHead(upRes.statusCode, upRes.headers);
-			upRes.pipe(res);
-		});
-		up.on('error', () => {
-			res.writeHead(502).end();
-		});
-		req.pipe(up);
-	});
-	const port = await freePort();
-	await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
-	return {
-		port,
-		counts,
-		close: () => {
-			server.closeAllConnections();
-			return new Promise((resolve) => server.close(resolve));
-		},
-	};
-}
-
-/** Starts `n8n webhook` next to the harness's main and worker: same database, key, redis and bull prefix. */
-async function startWebhookProcess(n8n, port, publicPort = port) {
-	const info = n8nInstall(n8n.bin);
-	const folder = createUserFolder({ pkgDir: PKG, prefix: 'n8n-e2e-webhook-' });
-	const n8nFolder = path.join(n8n.userFolder, '.n8n');
-	const { encryptionKey } = JSON.parse(fs.readFileSync(path.join(n8nFolder, 'config'), 'utf8'));
-	const env = {};
-	for (const [k, v] of Object.entries(process.env)) if (!/^(N8N_|DB_|EXECUTIONS_|QUEUE_|OFFLOAD_|WEBHOOK_URL$|NODE_ENV$|NODE_OPTIONS$|JEST_WORKER_ID$)/.test(k)) env[k] = v;
-	Object.assign(env, {
-		NODE_ENV: 'production',
-		N8N_USER_FOLDER: folder,
-		N8N_ENCRYPTION_KEY: encryptionKey,
-		DB_SQLITE_DATABASE: path.join(n8nFolder, 'database.sqlite'),
-		N8N_BINARY_DATA_STORAGE_PATH: path.join(n8nFolder, 'binaryData'),
-		EXECUTIONS_MODE: 'queue',
-		QUEUE_BULL_REDIS_HOST: n8n.redis.host,
-		QUEUE_BULL_REDIS_PORT: String(n8n.redis.port),
-		QUEUE_BULL_PREFIX: `e2e${n8n.port}`,
-		N8N_PORT: String(port),
-		N8N_HOST: '127.0.0.1',
-		N8N_LISTEN_ADDRESS: '127.0.0.1',
-		WEBHOOK_URL: `http://127.0.0.1:${publicPort}/`,
-		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_LOG_LEVEL: 'info',
-		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
-		NO_PROXY: '127.0.0.1,localhost',
-		no_proxy: '127.0.0.1,localhost',
-	});
-	if (info.node !== process.execPath) env.PATH = `${path.dirname(info.node)}${path.delimiter}${env.PATH || ''}`;
-	const child = spawn(process.execPath, [SUPERVISOR, String(process.pid), info.node, info.script, 'webhook'], {
-		env: { ...env, E2E_CLEANUP_DIR: folder },
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	let log = '';
-	child.stdout.on('data', (c) => (log += c));
-	child.stderr.on('data', (c) => (log += c));
-	const exited = new Promise((resolve) => child.on('close', resolve));
-	const t0 = Date.now();
-	while (!/Webhook listener waiting for requests/.test(log)) {
-		if (Date.now() - t0 > 120000 || child.exitCode !== null) throw new Error(`n8n webhook did not start:\n${log.slice(-3000)}`);
-		await sleep(200);
-	}
-	return {
-		log: () => log,
-		async stop() {
-			try {
-				process.kill(-child.pid, 'SIGTERM');
-			} catch {
-				// already gone
-			}
-			const timer = setTimeout(() => {
-				try {
-					process.kill(-child.pid, 'SIGKILL');
-				} catch {
-					// already gone
-				}
-			}, 10000);
-			await exited;
-			clearTimeout(timer);
-			removeUserFolder(folder);
-		},
-	};
-}
-
 describeQueue('2Chat Instant Trigger in queue mode (main + worker + webhook process + redis)', () => {
 	let n8n;
 	let sim;
@@ -138,7 +39,7 @@ describeQueue('2Chat Instant Trigger in queue mode (main + worker + webhook proc
 		proxy = await startRoundRobin(ports);
 		webhookPort = proxy.port;
 		n8n = await startN8n({ pkgDir: PKG, bin: n8nBin(), queue: true, env: { WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/` } });
-		for (const port of ports) hooks.push(await startWebhookProcess(n8n, port, webhookPort));
+		for (const port of ports) hooks.push(await startWebhookProcess(n8n, port, { webhookUrl: proxy.url }));
 	}, 300000);
 	afterAll(async () => {
 		for (const h of hooks) await h.stop();

@@ -230,7 +230,7 @@ class MiniN8n {
 			const result = await this.node.webhook.call(ctx);
 			if (!manual) this.save(loaded.root);
 			record.result = Object.keys(result);
-			if (result.workflowData) this.executions.push({ manual, items: result.workflowData[0].map((i) => i.json), binary: result.workflowData[0].map((i) => i.binary) });
+			if (result.workflowData) this.executions.push({ at: Date.now(), manual, items: result.workflowData[0].map((i) => i.json), binary: result.workflowData[0].map((i) => i.binary) });
 			if (!written && !result.noWebhookResponse) {
 				res.writeHead(200, { 'content-type': 'application/json' });
 				res.end(JSON.stringify(result.workflowData ? { message: 'Workflow was started' } : result.webhookResponse ?? { message: 'Webhook call received' }));

@@ -11,6 +11,9 @@
 // Switch: `sim.state.waba.add(digits)` makes a business number a WABA channel (session keys `WA-WAN…-<digits>`, listed by
 // /open/waba/numbers instead of get-numbers). Its history is served by the same messages route (assumed: 2Chat's
 // get-messages page says "your 2Chat-connected WhatsApp number" without naming WABA).
+//   POST /open/whatsapp/send-message {from_number, to_number, text}  (https://developers.2chat.co/docs/API/WhatsApp/send-message;
+//        the reply's shape is not in our copy of the docs: `{success: true, message_uuid}` is assumed). The message is
+//        stored in the history as an outbound text sent by the API (used by the AI-agent example's reply).
 // Errors: { success: false, message }. No Retry-After on 429.
 const { STATUS_CODES } = require('http');
 const { digits, plus, hash, uuidFrom, isoSeconds, isMediaType } = require('./base');
@@ -99,6 +102,16 @@ function businessNumbers(sim) {
   return [...new Set([digits(sim.business), ...sim.messages.map((x) => digits(x.channel_phone_number))])];
 }
 
+function sendMessage(ctx, m, sim) {
+  const b = ctx.body && typeof ctx.body === 'object' ? ctx.body : {};
+  if (typeof b.to_number !== 'string' || !b.to_number || typeof b.text !== 'string') return fail(422, 'to_number and text are required');
+  if (!b.from_number || !sim.knowsBusiness(b.from_number)) return fail(404, 'number not found');
+  const raw = sim.makeMessage({ direction: 'outbound', business: plus(b.from_number), contact: plus(b.to_number), text: b.text, sentBy: 'api', timestamp: Math.max(Date.now(), ...sim.messages.map((x) => x.timestamp * 1000 + 1)) });
+  sim.add(raw);
+  sim.state.sent = [...(sim.state.sent || []), { from: plus(b.from_number), to: plus(b.to_number), text: b.text, uuid: raw.uuid }];
+  return { status: 200, body: { success: true, message_uuid: raw.uuid } };
+}
+
 function numbers(sim) {
   return businessNumbers(sim).filter((d) => !isWaba(sim, d)).map((d) => ({
     uuid: channelUuid(d), friendly_name: 'Simulator ' + d.slice(-4), phone_number: '+' + d, iso_country_code: 'IL',
@@ -164,5 +177,6 @@ module.exports = {
     { method: 'GET', path: /^\/open\/whatsapp\/messages\/([^/]+)(?:\/([^/]+))?\/?$/, handler: listMessages },
     // Seed 003 (…/get-message) — {success, message: {...}} (the docs' sample has a trailing comma: valid JSON here).
     { method: 'GET', path: /^\/open\/whatsapp\/message\/(.+)\/([^/]+)$/, handler: getMessage },
+    { method: 'POST', path: /^\/open\/whatsapp\/send-message\/?$/, handler: sendMessage },
   ],
 };

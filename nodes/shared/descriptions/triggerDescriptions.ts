@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { contactFilter, contactHint, optionsFor, phoneHint } from './actionDescriptions';
+import { contextMessagesOption, triggerOutputFormatOption } from './burstDescriptions';
 import type { ProviderAdapter } from '../provider';
 
 const TRIGGER_OPTIONS = ['binaryPropertyName', 'downloadMedia', 'includeRaw', 'maxMediaSize'];
@@ -74,7 +75,7 @@ export function buildTriggerProperties(adapter: ProviderAdapter, watchesContacts
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
-			options: optionsFor(adapter.displayName, TRIGGER_OPTIONS),
+			options: [...optionsFor(adapter.displayName, TRIGGER_OPTIONS), contextMessagesOption, triggerOutputFormatOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 		},
 	);
 	return properties;

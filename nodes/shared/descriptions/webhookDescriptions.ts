@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { contactFilter, phoneHint, sharedOptions } from './actionDescriptions';
 import { DEFAULT_GAP_CHECK_MINUTES } from '../instant/catchUp';
+import { contextMessagesOption, triggerOutputFormatOption, waitForQuietOption } from './burstDescriptions';
 import type { EventChoice, WebhookAdapter } from '../instant/webhookTrigger';
 
 const TRIGGER_OPTIONS = ['binaryPropertyName', 'downloadMedia', 'includeRaw', 'maxMediaSize'];
@@ -11,6 +12,9 @@ const EVENTS: Record<EventChoice, { name: string; value: EventChoice; descriptio
 	inbound: { name: 'Inbound Message', value: 'inbound', description: 'Messages a contact sent to your number (a message whose record does not tell its direction starts only Any Message)' },
 	outbound: { name: 'Outbound Message', value: 'outbound', description: 'Messages sent from your number' },
 };
+
+/** Issue 20: one execution per burst, and the transcript output. */
+const burstOptions = [contextMessagesOption, triggerOutputFormatOption, waitForQuietOption];
 
 export const catchUpOption: INodeProperties = {
 	displayName: 'Catch Up',
@@ -86,7 +90,7 @@ export function buildInstantTriggerProperties(wa: WebhookAdapter, spec: InstantS
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
-			options: [...sharedOptions.filter((o) => TRIGGER_OPTIONS.includes(o.name)), catchUpOption, gapCheckOption, ...(spec.extraOptions ?? [])].sort((a, b) =>
+			options: [...sharedOptions.filter((o) => TRIGGER_OPTIONS.includes(o.name)), catchUpOption, gapCheckOption, ...burstOptions, ...(spec.extraOptions ?? [])].sort((a, b) =>
 				a.displayName.localeCompare(b.displayName),
 			),
 		},

@@ -244,6 +244,7 @@ export class Ledger {
 		read: (fromMs: number) => Promise<NormalizedMessage[]>,
 		delivered: NormalizedMessage[],
 		wanted: (m: NormalizedMessage) => boolean,
+		record = true,
 	): Promise<{ emit: NormalizedMessage[]; pending: number } | typeof WAITED> {
 		const mem = this.mem as ProcessMemory;
 		const running = mem.claims.get(cause);
@@ -258,7 +259,7 @@ export class Ledger {
 			const fromMs = this.readFromMs();
 			const history = await read(fromMs);
 			const { emit, historyMs, pending } = this.choose(history, delivered, fromMs, wanted);
-			this.record(emit, delivered);
+			if (record) this.record(emit, delivered);
 			mem.historyMs = Math.max(mem.historyMs, this.historyMs ?? -Infinity, historyMs);
 			mem.checkedAtMs = startedAt;
 			mem.pending = pending;
@@ -306,11 +307,24 @@ export class Ledger {
 		return delivered.filter((m) => wanted(m) && (m.id === null || !this.known(m)));
 	}
 
-	/** Without a catch-up: the delivered messages to emit, recorded at once (the history point does not move). */
-	takeDelivered(delivered: NormalizedMessage[], wanted: (m: NormalizedMessage) => boolean): NormalizedMessage[] {
+	/**
+	 * Without a catch-up: the delivered messages to emit, recorded at once unless `record` is false (the history point
+	 * does not move).
+	 */
+	takeDelivered(delivered: NormalizedMessage[], wanted: (m: NormalizedMessage) => boolean, record = true): NormalizedMessage[] {
 		const emit = this.newDelivered(delivered, wanted);
-		this.record(emit, delivered);
+		if (record) this.record(emit, delivered);
 		return emit;
+	}
+
+	/** Records messages chosen earlier without recording (held for Wait for Quiet) once they are emitted. */
+	recordEmitted(emitted: NormalizedMessage[], delivered: NormalizedMessage[]): void {
+		this.record(emitted, delivered);
+	}
+
+	/** A message id this trigger emitted already, as far as this request can tell now (its load and this process). */
+	knownId(id: string | null): boolean {
+		return id !== null && !!this.mem && (this.loaded.has(id) || this.mem.recent.has(id));
 	}
 
 	/** Records emitted messages in this process's memory (their keys, times, and for deliveries their fingerprints). */

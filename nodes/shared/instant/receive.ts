@@ -14,6 +14,7 @@ import { DEFAULT_GAP_CHECK_MINUTES, readSince } from './catchUp';
 import { instantState } from './context';
 import { deliveredMessages, filterQuery } from './deliveries';
 import { byTimeThenOrder, Ledger, PROCESS, WAITED } from './ledger';
+import { emitBursts, takesOver } from './quiet';
 import type { InstantState, StoredRegistration, WebhookAdapter } from './types';
 
 const NOTHING: IWebhookResponseData = { webhookResponse: 'OK' };
@@ -113,14 +114,22 @@ function answerEarly(ctx: IWebhookFunctions, moreWork: boolean): boolean {
  * the delivered ones; otherwise the delivered ones not emitted before. A failed history read still lets the
  * delivered messages out (the gap is read again at the next delivery).
  */
-async function collect(ctx: IWebhookFunctions, wa: WebhookAdapter, ledger: Ledger, delivered: NormalizedMessage[], settings: Settings, client: ApiClient): Promise<NormalizedMessage[]> {
+async function collect(
+	ctx: IWebhookFunctions,
+	wa: WebhookAdapter,
+	ledger: Ledger,
+	delivered: NormalizedMessage[],
+	settings: Settings,
+	client: ApiClient,
+	record: boolean,
+): Promise<NormalizedMessage[]> {
 	const name = wa.history.displayName;
 	const read = async (fromMs: number) =>
 		await readSince(client, wa, settings.filters, fromMs, ledger.contactsWith(delivered), settings.options);
 	for (let cause = ledger.dueCatchUp(Date.now(), settings.catchUp, settings.gapCheckMs); cause; cause = ledger.dueCatchUp(Date.now(), settings.catchUp, settings.gapCheckMs)) {
 		let outcome: Awaited<ReturnType<Ledger['catchUp']>>;
 		try {
-			outcome = await ledger.catchUp(cause, read, delivered, settings.wanted);
+			outcome = await ledger.catchUp(cause, read, delivered, settings.wanted, record);
 		} catch (error) {
 			ctx.logger.error(`${name} instant trigger: catching up from the history failed, retried at the next delivery: ${(error as Error).message}`, {
 				node: ctx.getNode().name,
@@ -136,7 +145,7 @@ async function collect(ctx: IWebhookFunctions, wa: WebhookAdapter, ledger: Ledge
 		}
 		return outcome.emit;
 	}
-	return ledger.takeDelivered(delivered, settings.wanted);
+	return ledger.takeDelivered(delivered, settings.wanted, record);
 }
 
 /** The one execution of this delivery: the final messages, oldest first (none: no execution). */
@@ -175,7 +184,23 @@ export async function receive(this: IWebhookFunctions, wa: WebhookAdapter): Prom
 		const client = createClient(this, wa.history, settings.options);
 		client.run.protect(registration.secret);
 		const answered = answerEarly(this, due || settings.options.downloadMedia);
-		const messages = await collect(this, wa, ledger, delivered, settings, client);
+		// Wait for Quiet holds the messages before they count as emitted: it records each contact's burst when it emits it.
+		const holding = takesOver(this);
+		const messages = await collect(this, wa, ledger, delivered, settings, client, !holding);
+		if (holding) {
+			return await emitBursts(this, {
+				wa,
+				client,
+				options: settings.options,
+				filters: settings.filters,
+				wanted: settings.wanted,
+				delivered,
+				messages,
+				answered,
+				emitted: (id) => ledger.knownId(id),
+				record: (emitted) => ledger.recordEmitted(emitted, delivered),
+			});
+		}
 		if (manual && !messages.length) return NOTHING;
 		return await emit(messages, client, settings.options, answered);
 	} finally {

@@ -8,6 +8,7 @@ import { parsePhone } from '../phone';
 import type { ApiClient } from '../transport/http';
 import { outcomeUnknown } from '../transport/http';
 import { instantClient, instantState } from './context';
+import { readBurstOptions } from './quiet';
 import type { InstantContext } from './context';
 import type { EventChoice, InstantState, RegisterResult, WebhookAdapter, WebhookInput } from './types';
 
@@ -40,6 +41,8 @@ export function readInput(ctx: InstantContext, wa: WebhookAdapter, secret: strin
 	const business = String(ctx.getNodeParameter('businessNumber', '') ?? '').trim();
 	if (wa.needsBusinessNumber && !business) throw new NodeOperationError(node, `The parameter ${parameterLabel('businessNumber')} is required`);
 	const options = (ctx.getNodeParameter('options', {}) ?? {}) as IDataObject;
+	// Wait for Quiet, Output Format and Context Messages are checked at activation.
+	readBurstOptions(ctx);
 	const testPrefix = /\/webhook-test\//;
 	return {
 		url,

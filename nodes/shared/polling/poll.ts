@@ -10,7 +10,7 @@ import { paginatePages } from '../history/paginate';
 import { eventMatches } from '../history/query';
 import { parsePhone, parsePhoneList } from '../phone';
 import type { ProviderAdapter } from '../provider';
-import { toItems } from '../actions/router';
+import { readTriggerOutput, triggerItems } from '../triggerTranscript';
 import type { Direction, ListQuery, NormalizedMessage } from '../types';
 
 /** Where one watched conversation's history was read up to (JSON only). */
@@ -201,6 +201,8 @@ export async function pollMessages(
 	try {
 		const watched = readWatched(this, adapter, watchesContacts);
 		const options = readOptions(this, 0);
+		// Output Format and Context Messages are checked before any request.
+		readTriggerOutput(this, options);
 		// One request at a time: a poll with nothing new costs one request per watched conversation.
 		options.concurrency = 1;
 		const api = createClient(this, adapter, options);
@@ -218,7 +220,7 @@ export async function pollMessages(
 					if (!newest || (s.time ?? -Infinity) > (newest.time ?? -Infinity)) newest = s;
 				}
 			}
-			return newest ? [await toItems([strip(newest.message)], api, options)] : null;
+			return newest ? [await triggerItems(this, { adapter, client: api, options, messages: [strip(newest.message)], businessNumber: watched[0]?.query.businessNumber })] : null;
 		}
 
 		// DoubleTick state saved before there was one point per contact: that point holds for every contact.
@@ -256,7 +258,7 @@ export async function pollMessages(
 		for (const [w, point] of updates) setPoint(w, point);
 		const ordered = [...untimedOut, ...timedOut.sort((a, b) => a.time - b.time).map((t) => t.message)];
 		if (!ordered.length) return null;
-		const items = await toItems(ordered, api, options);
+		const items = await triggerItems(this, { adapter, client: api, options, messages: ordered, businessNumber: watched[0]?.query.businessNumber });
 		return items.length ? [items] : null;
 	} catch (error) {
 		if (manual || firstRun) throw asNodeError(this.getNode(), error);
