@@ -8,15 +8,14 @@
 // - Chirp: the credential test (n8n's credential-test API) passes with the right key and fails with a wrong one on an
 //   account whose message list answers 404, and the list operations give the clear error.
 const path = require('path');
-const crypto = require('crypto');
 const { startN8n, n8nBin } = require('./harness');
+const { instantWorkflow, messageClock, deliverLive, until } = require('./instant-helpers');
 const { manualWorkflow, pollingTriggerWorkflow } = require('./workflow');
 const { startWebhookSimulator, NINETY_NINE_USER_SETTINGS } = require('../simulators/webhooks');
 const { BUSINESS, CONTACTS } = require('../helpers/providers');
 
 const PKG = path.resolve(__dirname, '../..');
 const KEY = 'e2e-fidelity-key';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let n8n;
 const sims = {};
@@ -29,51 +28,7 @@ afterAll(async () => {
 	for (const sim of Object.values(sims)) await sim.close();
 });
 
-function instantWorkflow({ name, type, parameters, credentials }) {
-	return {
-		name,
-		nodes: [
-			{
-				id: crypto.randomUUID(),
-				name: 'New Message',
-				type: `n8n-nodes-whatsapp-history.${type}`,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId: crypto.randomUUID(),
-				parameters,
-				credentials,
-			},
-		],
-		connections: {},
-		settings: { executionOrder: 'v1' },
-	};
-}
-
-let clock = Math.floor(Date.now() / 1000) * 1000 + 5000;
-const inbound = (text, contact = CONTACTS[0]) => {
-	clock = Math.max(clock + 1000, Math.ceil(Date.now() / 1000) * 1000);
-	return { timestamp: clock, direction: 'inbound', business: BUSINESS, contact, text };
-};
-
-/** A delivery that n8n answers: right after activation its route can be 404 for a moment, so the provider retries. */
-async function deliverLive(sim, message) {
-	Object.assign(sim.webhooks.switches, { retries: 40, retryDelayMs: 250 });
-	try {
-		return await sim.webhooks.deliver(message);
-	} finally {
-		sim.webhooks.switches.retries = 0;
-	}
-}
-
-async function until(what, check, timeoutMs = 30000) {
-	const t0 = Date.now();
-	for (;;) {
-		const value = await check();
-		if (value) return value;
-		if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-		await sleep(250);
-	}
-}
+const inbound = messageClock();
 
 /** The items of the workflow's execution whose first item has this text. */
 async function executionWith(workflowId, text) {

@@ -3,75 +3,42 @@
 // deliveries (WEBHOOK_URL points at the proxy), all sharing the sqlite database. Measures what two processes receiving
 // the same message at the same moment do, without and with the README's Remove Duplicates pattern. Needs
 // redis-server on PATH; without it the suite is skipped with a warning.
-const { execFileSync } = require('child_process');
 const crypto = require('crypto');
-const path = require('path');
-const { startN8n, n8nBin, freePort } = require('./harness');
-const { startWebhookProcess, startRoundRobin } = require('./webhook-process');
+const { instantWorkflow } = require('./instant-helpers');
+const { startQueueBehindBalancer, describeQueueMode } = require('./webhook-process');
 const { startWebhookSimulator } = require('../simulators/webhooks');
 const { BUSINESS, CONTACTS } = require('../helpers/providers');
 
-const PKG = path.resolve(__dirname, '../..');
 const KEY = 'e2e-instant-queue-key';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function haveRedis() {
-	try {
-		execFileSync('bash', ['-c', 'command -v redis-server'], { stdio: 'ignore' });
-		return true;
-	} catch {
-		return false;
-	}
-}
-const REDIS = haveRedis();
-if (!REDIS) console.warn('instant-queue.e2e: SKIPPED - redis-server is not on PATH; queue mode was NOT tested');
-const describeQueue = REDIS ? describe : describe.skip;
+const describeQueue = describeQueueMode('instant-queue.e2e');
 
 describeQueue('2Chat Instant Trigger in queue mode (main + worker + webhook process + redis)', () => {
 	let n8n;
 	let sim;
+	let queue;
 	let proxy;
-	const hooks = [];
-	let webhookPort;
 	beforeAll(async () => {
 		sim = await startWebhookSimulator('twochat', { apiKey: KEY });
-		const ports = [await freePort(), await freePort()];
-		proxy = await startRoundRobin(ports);
-		webhookPort = proxy.port;
-		n8n = await startN8n({ pkgDir: PKG, bin: n8nBin(), queue: true, env: { WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/` } });
-		for (const port of ports) hooks.push(await startWebhookProcess(n8n, port, { webhookUrl: proxy.url }));
+		queue = await startQueueBehindBalancer(2);
+		({ n8n, balancer: proxy } = queue);
 	}, 300000);
 	afterAll(async () => {
-		for (const h of hooks) await h.stop();
-		if (n8n) await n8n.stop();
-		if (proxy) await proxy.close();
+		if (queue) await queue.stop();
 		if (sim) await sim.close();
 	});
 
 	test('deliveries reach both webhook processes, run on the worker, once each; a burst of 20 concurrent deliveries gives 20 distinct messages', async () => {
 		const cred = await n8n.createCredential({ name: '2chat queue', type: 'twoChatApi', data: { apiKey: KEY, baseUrl: sim.url } });
-		const created = await n8n.createWorkflow({
-			name: '2chat instant queue',
-			nodes: [
-				{
-					id: crypto.randomUUID(),
-					name: 'New Message',
-					type: 'n8n-nodes-whatsapp-history.twoChatInstantTrigger',
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId: crypto.randomUUID(),
-					parameters: { businessNumber: BUSINESS, event: 'inbound' },
-					credentials: { twoChatApi: { id: cred.id, name: cred.name } },
-				},
-			],
-			connections: {},
-			settings: { executionOrder: 'v1' },
-		});
+		const created = await n8n.createWorkflow(
+			instantWorkflow({ name: '2chat instant queue', type: 'twoChatInstantTrigger', parameters: { businessNumber: BUSINESS, event: 'inbound' }, credentials: { twoChatApi: { id: cred.id, name: cred.name } } }),
+		);
 		await n8n.activate(created);
 		const regs = sim.webhooks.registrations();
 		expect(regs).toHaveLength(1);
 		// Registered by main with the webhook process's URL.
-		expect(regs[0].url.startsWith(`http://127.0.0.1:${webhookPort}/webhook/`)).toBe(true);
+		expect(regs[0].url.startsWith(`${proxy.url}webhook/`)).toBe(true);
 
 		let clock = Math.ceil(Date.now() / 1000) * 1000;
 		const next = (text, contact = CONTACTS[0]) => ({ timestamp: (clock = Math.max(clock + 1000, Math.ceil(Date.now() / 1000) * 1000)), direction: 'inbound', business: BUSINESS, contact, text });

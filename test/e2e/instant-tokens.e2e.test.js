@@ -6,14 +6,13 @@
 // - DoubleTick sending the registration's secret bare in Authorization (not as `Bearer …`): accepted; a wrong value
 //   in either form is refused.
 const path = require('path');
-const crypto = require('crypto');
 const { startN8n, n8nBin } = require('./harness');
+const { instantWorkflow, messageClock, emittedTexts } = require('./instant-helpers');
 const { startWebhookSimulator } = require('../simulators/webhooks');
 const { BUSINESS, CONTACTS } = require('../helpers/providers');
 
 const PKG = path.resolve(__dirname, '../..');
 const KEY = 'e2e-tokens-key';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let n8n;
 const sims = {};
@@ -28,53 +27,17 @@ afterAll(async () => {
 	for (const sim of Object.values(sims)) await sim.close();
 });
 
-function instantWorkflow(name, type, credentials) {
-	return {
+/** The trigger with Event = inbound (99digital: taking over the number's webhook slot). */
+const tokensWorkflow = (name, type, credentials) =>
+	instantWorkflow({
 		name,
-		nodes: [
-			{
-				id: crypto.randomUUID(),
-				name: 'New Message',
-				type: `n8n-nodes-whatsapp-history.${type}`,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId: crypto.randomUUID(),
-				parameters: { businessNumber: BUSINESS, event: 'inbound', options: type === 'ninetyNineDigitalInstantTrigger' ? { replaceExistingWebhook: true } : {} },
-				credentials,
-			},
-		],
-		connections: {},
-		settings: { executionOrder: 'v1' },
-	};
-}
-
-let clock = Math.floor(Date.now() / 1000) * 1000 + 5000;
-const inbound = (text, contact = CONTACTS[0]) => {
-	clock = Math.max(clock + 1000, Math.ceil(Date.now() / 1000) * 1000);
-	return { timestamp: clock, direction: 'inbound', business: BUSINESS, contact, text };
-};
-
-/** The execution count once it has stopped changing (no fixed sleep: polled until three readings a second apart agree). */
-async function settledExecutions(workflowId) {
-	let last = -1;
-	let same = 0;
-	for (;;) {
-		const count = (await n8n.executions(workflowId)).length;
-		same = count === last ? same + 1 : 0;
-		last = count;
-		if (same >= 3) return count;
-		await sleep(1000);
-	}
-}
-
-/** The texts of every execution's items, oldest execution first. */
-async function emitted(workflowId) {
-	const out = [];
-	for (const summary of (await n8n.executions(workflowId)).slice().reverse()) {
-		out.push(n8n.nodeOutput(await n8n.waitForExecution(summary.id), 'New Message').map((m) => m.text));
-	}
-	return out;
-}
+		type,
+		parameters: { businessNumber: BUSINESS, event: 'inbound', options: type === 'ninetyNineDigitalInstantTrigger' ? { replaceExistingWebhook: true } : {} },
+		credentials,
+	});
+const inbound = messageClock();
+const settled = async (workflowId, atLeast) => (await n8n.executionsSettled(workflowId, { atLeast })).length;
+const emitted = (workflowId) => emittedTexts(n8n, workflowId);
 
 const QUERY_PROVIDERS = [
 	['2Chat', 'twochat', 'twoChatApi', 'twoChatInstantTrigger'],
@@ -85,7 +48,7 @@ test.each(QUERY_PROVIDERS)('%s calling the URL without its query string: real me
 	const sim = sims[key];
 	if (key === 'ninetyninedigital') sim.webhooks.setSlot(BUSINESS, {});
 	const cred = await n8n.createCredential({ name: `${label} tokens`, type: credType, data: { apiKey: KEY, baseUrl: sim.url } });
-	const created = await n8n.createWorkflow(instantWorkflow(`${label} tokens`, type, { [credType]: { id: cred.id, name: cred.name } }));
+	const created = await n8n.createWorkflow(tokensWorkflow(`${label} tokens`, type, { [credType]: { id: cred.id, name: cred.name } }));
 	await n8n.activate(created);
 	const secret = /token=([0-9a-f]+)/.exec(key === 'twochat' ? sim.webhooks.registrations()[0].url : sim.webhooks.slot(BUSINESS).url)[1];
 
@@ -104,8 +67,7 @@ test.each(QUERY_PROVIDERS)('%s calling the URL without its query string: real me
 	expect(forged.attempts.map((a) => a.status)).toEqual([403]);
 	expect(again.attempts.map((a) => a.status)).toEqual([200]);
 	expect(wrong.attempts.map((a) => a.status)).toEqual([403]);
-	await n8n.waitForExecutions(created.id, 2);
-	expect(await settledExecutions(created.id)).toBe(2);
+	expect(await settled(created.id, 2)).toBe(2);
 	expect(await emitted(created.id)).toEqual([[`${label}: real, no token`], [`${label}: real again`]]);
 	const warnings = n8n.log().split('\n').filter((l) => l.includes(`${label} called the webhook URL without the token`));
 	expect(warnings).toHaveLength(1);
@@ -117,7 +79,7 @@ test.each(QUERY_PROVIDERS)('%s calling the URL without its query string: real me
 test('DoubleTick sending the secret bare in Authorization: accepted; a wrong value in either form refused', async () => {
 	const sim = sims.doubletick;
 	const cred = await n8n.createCredential({ name: 'doubletick tokens', type: 'doubleTickApi', data: { apiKey: KEY, baseUrl: sim.url } });
-	const created = await n8n.createWorkflow(instantWorkflow('doubletick tokens', 'doubleTickInstantTrigger', { doubleTickApi: { id: cred.id, name: cred.name } }));
+	const created = await n8n.createWorkflow(tokensWorkflow('doubletick tokens', 'doubleTickInstantTrigger', { doubleTickApi: { id: cred.id, name: cred.name } }));
 	await n8n.activate(created);
 	const [reg] = sim.webhooks.registrations();
 	const secret = reg.auth.payload;
@@ -130,8 +92,7 @@ test('DoubleTick sending the secret bare in Authorization: accepted; a wrong val
 	expect((await post(bareOne.payload, `Bearer ${secret}0`)).status).toBe(403);
 	expect((await post(bareOne.payload, secret)).status).toBe(200);
 	expect((await post(bearerOne.payload, `Bearer ${secret}`)).status).toBe(200);
-	await n8n.waitForExecutions(created.id, 2);
-	expect(await settledExecutions(created.id)).toBe(2);
+	expect(await settled(created.id, 2)).toBe(2);
 	expect(await emitted(created.id)).toEqual([['DoubleTick: bare secret'], ['DoubleTick: Bearer secret']]);
 	await n8n.deactivate(created);
 }, 300000);

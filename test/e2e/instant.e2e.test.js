@@ -7,8 +7,8 @@
 // oldest first; deactivate → no registration (99digital: the previous URL and settings restored; DoubleTick, which
 // cannot delete webhooks: a warning in n8n's log naming the one to remove by hand).
 const path = require('path');
-const crypto = require('crypto');
 const { startN8n, n8nBin } = require('./harness');
+const { instantWorkflow, messageClock, deliverLive, emittedTexts, until } = require('./instant-helpers');
 const { startWebhookSimulator } = require('../simulators/webhooks');
 const { BUSINESS, CONTACTS } = require('../helpers/providers');
 
@@ -30,64 +30,8 @@ afterAll(async () => {
 	for (const sim of Object.values(sims)) await sim.close();
 });
 
-function instantWorkflow({ name, type, parameters, credentials }) {
-	return {
-		name,
-		nodes: [
-			{
-				id: crypto.randomUUID(),
-				name: 'New Message',
-				type: `n8n-nodes-whatsapp-history.${type}`,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId: crypto.randomUUID(),
-				parameters,
-				credentials,
-			},
-		],
-		connections: {},
-		settings: { executionOrder: 'v1' },
-	};
-}
-
-let clock = Math.floor(Date.now() / 1000) * 1000 + 5000;
-/** A message arriving now (whole seconds, each a second after the previous one: some providers keep only seconds). */
-const inbound = (text, contact = CONTACTS[0]) => {
-	clock = Math.max(clock + 1000, Math.ceil(Date.now() / 1000) * 1000);
-	return { timestamp: clock, direction: 'inbound', business: BUSINESS, contact, text };
-};
-
-/** Items of every execution of the workflow, oldest execution first. */
-async function emitted(workflowId) {
-	const list = (await n8n.executions(workflowId)).slice().reverse();
-	const out = [];
-	for (const summary of list) {
-		const execution = await n8n.waitForExecution(summary.id);
-		out.push(n8n.nodeOutput(execution, 'New Message').map((m) => m.text));
-	}
-	return out;
-}
-
-/** Waits until the provider's registrations satisfy `check` (activation, restarts and deactivation run asynchronously). */
-async function until(what, check, timeoutMs = 30000) {
-	const t0 = Date.now();
-	for (;;) {
-		const value = await check();
-		if (value) return value;
-		if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-		await sleep(250);
-	}
-}
-
-/** A delivery that n8n answers: right after a start its route can be 404 for a moment, so the provider retries. */
-async function deliverLive(sim, message, opts) {
-	Object.assign(sim.webhooks.switches, { retries: 40, retryDelayMs: 250 });
-	try {
-		return await sim.webhooks.deliver(message, opts);
-	} finally {
-		Object.assign(sim.webhooks.switches, { retries: 0 });
-	}
-}
+const inbound = messageClock();
+const emitted = (workflowId) => emittedTexts(n8n, workflowId);
 
 const checksAtStart = !/^2\.(4\d|[5-9]\d)\./.test(process.env.N8N_VERSION || '2.8.4');
 

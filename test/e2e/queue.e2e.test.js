@@ -2,9 +2,9 @@
 // database): a 2Chat node runs on the worker, and a 2Chat polling trigger keeps its state across a restart of the
 // main process. Needs redis-server on PATH (Debian: apt-get install -y redis-server); without it the suite is
 // skipped with a warning, never passed.
-const { execFileSync } = require('child_process');
 const path = require('path');
 const { startN8n, n8nBin } = require('./harness');
+const { describeQueueMode } = require('./webhook-process');
 const { manualWorkflow } = require('./workflow');
 const { activateTwoChatTrigger } = require('./trigger-flow');
 const { startSimulator } = require('../simulators');
@@ -14,19 +14,7 @@ const PKG = path.resolve(__dirname, '../..');
 const KEY = 'e2e-queue-key-42';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function haveRedis() {
-	try {
-		execFileSync('bash', ['-c', 'command -v redis-server'], { stdio: 'ignore' });
-		return true;
-	} catch {
-		return false;
-	}
-}
-const REDIS = haveRedis();
-if (!REDIS) {
-	console.warn('queue.e2e: SKIPPED - redis-server is not on PATH (apt-get update && apt-get install -y redis-server); queue mode was NOT tested');
-}
-const describeQueue = REDIS ? describe : describe.skip;
+const describeQueue = describeQueueMode('queue.e2e');
 
 const escapeRe = (s) => String(s).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -4,70 +4,38 @@
 // the burst starts one execution: after the quiet period only the delivery whose message is still the contact's newest
 // one emits (it reads the provider's history), and it gathers the messages the other process received.
 // Needs redis-server on PATH; without it the suite is skipped with a warning.
-const { execFileSync } = require('child_process');
-const crypto = require('crypto');
-const path = require('path');
-const { startN8n, n8nBin, freePort } = require('./harness');
-const { startRoundRobin, startWebhookProcess } = require('./webhook-process');
+const { instantWorkflow } = require('./instant-helpers');
+const { startQueueBehindBalancer, describeQueueMode } = require('./webhook-process');
 const { startWebhookSimulator } = require('../simulators/webhooks');
 const { BUSINESS, CONTACTS } = require('../helpers/providers');
 
-const PKG = path.resolve(__dirname, '../..');
 const KEY = 'e2e-quiet-queue-key';
 const QUIET = 4;
 const [A, B] = CONTACTS;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function haveRedis() {
-	try {
-		execFileSync('bash', ['-c', 'command -v redis-server'], { stdio: 'ignore' });
-		return true;
-	} catch {
-		return false;
-	}
-}
-const REDIS = haveRedis();
-if (!REDIS) console.warn('quiet-queue.e2e: SKIPPED - redis-server is not on PATH; queue mode was NOT tested');
-const describeQueue = REDIS ? describe : describe.skip;
+const describeQueue = describeQueueMode('quiet-queue.e2e');
 
 describeQueue('Wait for Quiet in queue mode with two webhook processes behind a load balancer', () => {
 	let n8n;
 	let sim;
+	let queue;
 	let balancer;
-	const hooks = [];
 	beforeAll(async () => {
 		sim = await startWebhookSimulator('twochat', { apiKey: KEY });
-		const ports = [await freePort(), await freePort()];
-		balancer = await startRoundRobin(ports);
-		n8n = await startN8n({ pkgDir: PKG, bin: n8nBin(), queue: true, env: { WEBHOOK_URL: balancer.url } });
-		for (const port of ports) hooks.push(await startWebhookProcess(n8n, port, { webhookUrl: balancer.url }));
+		queue = await startQueueBehindBalancer(2);
+		({ n8n, balancer } = queue);
 	}, 400000);
 	afterAll(async () => {
-		for (const h of hooks) await h.stop();
-		if (n8n) await n8n.stop();
-		if (balancer) await balancer.close();
+		if (queue) await queue.stop();
 		if (sim) await sim.close();
 	});
 
 	test('the same contact\'s burst split over both processes: one execution with every message; two contacts: one each', async () => {
 		const cred = await n8n.createCredential({ name: '2chat quiet queue', type: 'twoChatApi', data: { apiKey: KEY, baseUrl: sim.url } });
-		const created = await n8n.createWorkflow({
-			name: 'quiet queue',
-			nodes: [
-				{
-					id: crypto.randomUUID(),
-					name: 'New Message',
-					type: 'n8n-nodes-whatsapp-history.twoChatInstantTrigger',
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId: crypto.randomUUID(),
-					parameters: { businessNumber: BUSINESS, event: 'inbound', options: { waitForQuiet: QUIET } },
-					credentials: { twoChatApi: { id: cred.id, name: cred.name } },
-				},
-			],
-			connections: {},
-			settings: { executionOrder: 'v1' },
-		});
+		const created = await n8n.createWorkflow(
+			instantWorkflow({ name: 'quiet queue', type: 'twoChatInstantTrigger', parameters: { businessNumber: BUSINESS, event: 'inbound', options: { waitForQuiet: QUIET } }, credentials: { twoChatApi: { id: cred.id, name: cred.name } } }),
+		);
 		await n8n.activate(created);
 		expect(sim.webhooks.registrations()[0].url.startsWith(`${balancer.url}webhook/`)).toBe(true);
 

@@ -15,6 +15,7 @@ const http = require('http');
 const path = require('path');
 const crypto = require('crypto');
 const { startN8n, n8nBin } = require('./harness');
+const { instantWorkflow, messageClock, deliverLive } = require('./instant-helpers');
 const { startWebhookSimulator } = require('../simulators/webhooks');
 const { BUSINESS, CONTACTS } = require('../helpers/providers');
 
@@ -37,42 +38,18 @@ afterAll(async () => {
 	if (sim) await sim.close();
 });
 
-function triggerWorkflow(name, options) {
-	return {
+const triggerWorkflow = (name, options) =>
+	instantWorkflow({
 		name,
-		nodes: [
-			{
-				id: crypto.randomUUID(),
-				name: 'New Message',
-				type: 'n8n-nodes-whatsapp-history.twoChatInstantTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId: crypto.randomUUID(),
-				parameters: { businessNumber: BUSINESS, event: 'inbound', options },
-				credentials: { twoChatApi: { id: cred.id, name: cred.name } },
-			},
-		],
-		connections: {},
-		settings: { executionOrder: 'v1' },
-	};
-}
+		type: 'twoChatInstantTrigger',
+		parameters: { businessNumber: BUSINESS, event: 'inbound', options },
+		credentials: { twoChatApi: { id: cred.id, name: cred.name } },
+	});
 
-let clock = Math.ceil(Date.now() / 1000) * 1000 + 5000;
+const typed = messageClock();
 /** A message typed now (whole seconds, each after the previous one: 2Chat keeps seconds). */
-const say = (contact, text) => {
-	clock = Math.max(clock + 1000, Math.ceil(Date.now() / 1000) * 1000);
-	return { timestamp: clock, direction: 'inbound', business: BUSINESS, contact, text };
-};
-
-/** A delivery n8n answers: right after a start its route can be 404 for a moment, so the provider retries. */
-async function deliverLive(message) {
-	Object.assign(sim.webhooks.switches, { retries: 40, retryDelayMs: 250 });
-	try {
-		return await sim.webhooks.deliver(message);
-	} finally {
-		Object.assign(sim.webhooks.switches, { retries: 0 });
-	}
-}
+const say = (contact, text) => typed(text, contact);
+const deliverNow = (message) => deliverLive(sim, message);
 
 /** The workflow's executions once their number has not changed for longer than a quiet period; oldest first, finished. */
 async function settled(workflowId, atLeast, forMs = QUIET * 1000 + 4000) {
@@ -118,7 +95,7 @@ describe('Wait for Quiet (messages), 2Chat Instant Trigger in a real n8n', () =>
 		const burst = ['Hi', 'I ordered yesterday', 'order 1042', 'where is it?'];
 		let lastSent = 0;
 		for (const text of burst) {
-			const [d] = await deliverLive(say(A, text));
+			const [d] = await deliverNow(say(A, text));
 			// Answered at once, whatever the wait.
 			expect(d.attempts[d.attempts.length - 1]).toMatchObject({ status: 200, body: '{"received":true}' });
 			lastSent = Date.now();
@@ -132,16 +109,16 @@ describe('Wait for Quiet (messages), 2Chat Instant Trigger in a real n8n', () =>
 
 	test('two contacts typing at the same time: two executions, each with its own messages', async () => {
 		for (const [contact, text] of [[A, 'a1'], [B, 'b1'], [A, 'a2'], [B, 'b2'], [A, 'a3']]) {
-			await deliverLive(say(contact, text));
+			await deliverNow(say(contact, text));
 			await sleep(500);
 		}
 		expect(textsOf(await fresh(2)).sort()).toEqual([['a1', 'a2', 'a3'], ['b1', 'b2']]);
 	}, 120000);
 
 	test('a message arriving just before the quiet period ends extends it', async () => {
-		await deliverLive(say(A, 'first'));
+		await deliverNow(say(A, 'first'));
 		await sleep(QUIET * 1000 - 700);
-		await deliverLive(say(A, 'just in time'));
+		await deliverNow(say(A, 'just in time'));
 		const sent = Date.now();
 		const executions = await fresh(1);
 		expect(textsOf(executions)).toEqual([['first', 'just in time']]);
@@ -152,7 +129,7 @@ describe('Wait for Quiet (messages), 2Chat Instant Trigger in a real n8n', () =>
 		sim.webhooks.switches.duplicate = true;
 		try {
 			for (const text of ['dup 1', 'dup 2', 'dup 3']) {
-				const [d] = await deliverLive(say(C, text));
+				const [d] = await deliverNow(say(C, text));
 				expect(d.attempts.map((a) => a.status)).toEqual([200, 200]);
 				await sleep(500);
 			}
@@ -163,16 +140,16 @@ describe('Wait for Quiet (messages), 2Chat Instant Trigger in a real n8n', () =>
 	}, 120000);
 
 	test('n8n restarted during the wait: the burst reaches the workflow exactly once, by catch-up with the next delivery', async () => {
-		for (const text of ['held 1', 'held 2', 'held 3']) await deliverLive(say(A, text));
+		for (const text of ['held 1', 'held 2', 'held 3']) await deliverNow(say(A, text));
 		// n8n stops while the three deliveries wait for quiet (the provider was answered long ago: it sends nothing again).
 		await n8n.restartMain();
 		await sleep(2000);
-		await deliverLive(say(B, 'first after the restart'));
+		await deliverNow(say(B, 'first after the restart'));
 		const executions = await fresh(1);
 		// One execution: the held burst (read from the history by the catch-up) with the new contact's message.
 		expect(textsOf(executions).map((texts) => texts.sort())).toEqual([['first after the restart', 'held 1', 'held 2', 'held 3']]);
 		// Later messages: only themselves.
-		await deliverLive(say(A, 'later'));
+		await deliverNow(say(A, 'later'));
 		expect(textsOf(await fresh(1))).toEqual([['later']]);
 	}, 240000);
 });
@@ -194,7 +171,7 @@ describe('transcript output with Wait for Quiet', () => {
 		try {
 			const burst = ['Hi again', 'I ordered yesterday', 'order 1042', 'where is it?'];
 			for (const text of burst) {
-				await deliverLive(say(CONTACT, text));
+				await deliverNow(say(CONTACT, text));
 				await sleep(700);
 			}
 			const executions = await settled(created.id, 1);
@@ -254,7 +231,7 @@ describe('the example "AI agent answers customers on WhatsApp"', () => {
 		try {
 			const burst = ['Hi', 'I ordered yesterday', 'order 1042', 'where is it?'];
 			for (const text of burst) {
-				await deliverLive(say(CONTACT, text));
+				await deliverNow(say(CONTACT, text));
 				await sleep(1000);
 			}
 			const executions = await settled(created.id, 1, 12000);
@@ -279,7 +256,7 @@ describe('the example "AI agent answers customers on WhatsApp"', () => {
 			expect(sends[0].headers['x-user-api-key']).toBe(KEY);
 			expect(sends[0].body).toEqual({ from_number: BUSINESS, to_number: CONTACT, text: REPLY });
 			// ... and is now part of the conversation the next burst's transcript shows.
-			await deliverLive(say(CONTACT, 'thanks!'));
+			await deliverNow(say(CONTACT, 'thanks!'));
 			const next = (await settled(created.id, 2, 12000))[1];
 			const [second] = outputOf(next, 'New WhatsApp messages');
 			expect(second.newMessageCount).toBe(1);

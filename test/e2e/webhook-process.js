@@ -5,11 +5,14 @@
 //   const hooks = await startWebhookProcess(n8n, port);   hooks.log(), await hooks.stop()
 // Several of them behind a local load balancer that sends each request to the next one in turn:
 //   const lb = await startRoundRobin(ports);   lb.url, lb.port, lb.counts (per backend), lb.routed, await lb.close()
-const { spawn } = require('child_process');
+// The whole set-up at once, and a describe that skips (with a warning) where redis-server is missing:
+//   const q = await startQueueBehindBalancer(2);   q.n8n, q.balancer, q.hooks, await q.stop()
+//   describeQueueMode('suite name')(title, fn)
+const { execFileSync, spawn } = require('child_process');
 const fs = require('fs');
 const http = require('http');
 const path = require('path');
-const { n8nInstall, createUserFolder, removeUserFolder, freePort } = require('./harness');
+const { n8nInstall, createUserFolder, removeUserFolder, freePort, startN8n, n8nBin } = require('./harness');
 
 const PKG = path.resolve(__dirname, '../..');
 const SUPERVISOR = path.join(__dirname, 'supervise.js');
@@ -117,4 +120,37 @@ async function startRoundRobin(ports) {
 	};
 }
 
-module.exports = { startWebhookProcess, startRoundRobin };
+/** n8n in queue mode (main + worker + redis) and `count` webhook processes behind a round-robin balancer (WEBHOOK_URL). */
+async function startQueueBehindBalancer(count = 2) {
+	const ports = [];
+	for (let i = 0; i < count; i++) ports.push(await freePort());
+	const balancer = await startRoundRobin(ports);
+	const hooks = [];
+	let n8n;
+	const stop = async () => {
+		for (const h of hooks) await h.stop();
+		if (n8n) await n8n.stop();
+		await balancer.close();
+	};
+	try {
+		n8n = await startN8n({ pkgDir: PKG, bin: n8nBin(), queue: true, env: { WEBHOOK_URL: balancer.url } });
+		for (const port of ports) hooks.push(await startWebhookProcess(n8n, port, { webhookUrl: balancer.url }));
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	return { n8n, balancer, hooks, stop };
+}
+
+/** `describe` where redis-server is on PATH (queue mode needs it); elsewhere `describe.skip`, with a warning naming the suite. */
+function describeQueueMode(suite) {
+	try {
+		execFileSync('bash', ['-c', 'command -v redis-server'], { stdio: 'ignore' });
+		return describe;
+	} catch {
+		console.warn(`${suite}: SKIPPED - redis-server is not on PATH (apt-get install -y redis-server); queue mode was NOT tested`);
+		return describe.skip;
+	}
+}
+
+module.exports = { startWebhookProcess, startRoundRobin, startQueueBehindBalancer, describeQueueMode };
