@@ -1,3 +1,4 @@
+import { millisOf } from './dates';
 import type { Direction, MessageMedia, MessageStatus, MessageType, NormalizedMessage } from './types';
 
 const TYPES = new Set<MessageType>([
@@ -152,4 +153,25 @@ export function contentKey(m: NormalizedMessage): string {
 		b = Math.imul(b ^ c, 0x5bd1e995);
 	}
 	return `record:${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}.${text.length}`;
+}
+
+/** A delivered message and a history record this close in time (same contact, direction, type, text): one message. */
+export const SAME_MESSAGE_MS = 5_000;
+
+/** What recognises one message across a delivery and the history when their ids differ: contact, direction, type, text. */
+export function fingerprint(m: NormalizedMessage): string {
+	return contentKey({ ...m, id: null, conversationId: null, timestamp: null, businessNumber: null, contactName: null, senderName: null, media: null, location: null });
+}
+
+/**
+ * A delivered copy and a history copy of one message: the same object or the same provider id; where the provider's
+ * delivery id may not be its history id (DoubleTick), also the same fingerprint within SAME_MESSAGE_MS. Only for
+ * comparing a delivery with the history: two history records are never merged.
+ */
+export function sameMessage(a: NormalizedMessage, b: NormalizedMessage, idMayDiffer = false): boolean {
+	if (a === b || (a.id !== null && a.id === b.id)) return true;
+	if (!idMayDiffer) return false;
+	const ta = millisOf(a.timestamp);
+	const tb = millisOf(b.timestamp);
+	return ta !== null && tb !== null && Math.abs(ta - tb) <= SAME_MESSAGE_MS && fingerprint(a) === fingerprint(b);
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { toItems } from './actions/router';
+import { sameMessage } from './mapping';
 import { millisOf } from './dates';
 import { inputError } from './errors';
 import { ConversationHistory } from './history/conversation';
@@ -42,9 +43,9 @@ export function readTriggerOutput(ctx: TriggerContext, options: RunOptions): Tri
 	return { transcript: options.outputFormat === 'transcript', contextMessages };
 }
 
-function isOneOf(fresh: NormalizedMessage[]): (m: NormalizedMessage) => boolean {
+function isOneOf(fresh: NormalizedMessage[], idMayDiffer: boolean): (m: NormalizedMessage) => boolean {
 	const ids = new Set(fresh.map((m) => m.id).filter((id): id is string => id !== null));
-	return (m) => fresh.includes(m) || (m.id !== null && ids.has(m.id));
+	return (m) => fresh.includes(m) || (m.id !== null && ids.has(m.id)) || (idMayDiffer && fresh.some((f) => sameMessage(f, m, true)));
 }
 
 /**
@@ -52,9 +53,9 @@ function isOneOf(fresh: NormalizedMessage[]): (m: NormalizedMessage) => boolean 
  * newest first, from a history read newest first. A message of the other side written between two new ones is
  * neither new nor earlier: it is left out, so the last lines of the transcript are exactly the new messages.
  */
-export function contextBefore(historyNewestFirst: NormalizedMessage[], fresh: NormalizedMessage[], count: number): NormalizedMessage[] {
+export function contextBefore(historyNewestFirst: NormalizedMessage[], fresh: NormalizedMessage[], count: number, idMayDiffer = false): NormalizedMessage[] {
 	if (count <= 0) return [];
-	const isFresh = isOneOf(fresh);
+	const isFresh = isOneOf(fresh, idMayDiffer);
 	const times = fresh.map((m) => millisOf(m.timestamp)).filter((t): t is number => t !== null);
 	const oldestFresh = times.length ? Math.min(...times) : Number.POSITIVE_INFINITY;
 	let oldestFreshAt = -1;
@@ -103,6 +104,8 @@ export interface TriggerItemsInput {
 	businessNumber?: string;
 	/** Conversations already read in this execution (Wait for Quiet), by contact: the context reuses their pages. */
 	histories?: Map<string, ConversationHistory>;
+	/** The new messages are deliveries whose id may not be the history's (DoubleTick): matched by content and time too. */
+	idMayDiffer?: boolean;
 }
 
 /**
@@ -123,8 +126,9 @@ export async function triggerItems(ctx: TriggerContext, input: TriggerItemsInput
 			const shared = input.histories?.get(contact);
 			const history = shared ?? new ConversationHistory(client, adapter, { businessNumber, contactNumber: contact }, false);
 			try {
-				await history.readUntil((read) => contextBefore(read, fresh, output.contextMessages).length >= output.contextMessages);
-				context = contextBefore(history.messages, fresh, output.contextMessages);
+				const idMayDiffer = input.idMayDiffer === true;
+				await history.readUntil((read) => contextBefore(read, fresh, output.contextMessages, idMayDiffer).length >= output.contextMessages);
+				context = contextBefore(history.messages, fresh, output.contextMessages, idMayDiffer);
 			} catch (error) {
 				ctx.logger.warn(`${adapter.displayName} trigger: the transcript's earlier messages could not be read; it holds the new messages only: ${(error as Error).message}`);
 			} finally {

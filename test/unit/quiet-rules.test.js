@@ -1,7 +1,8 @@
 // The rules behind Wait for Quiet and the triggers' transcript output, each on its own (nodes/shared/instant/quietRules.ts,
 // nodes/shared/triggerTranscript.ts): which delivery carries a burst, what the burst holds, how far back it is read,
 // what the transcript's context is, and the checks of the three options.
-const { timeline, carriesBurst, quietSince, gatherBound, burstOf, readQuietMs, sameMessage } = require('../../dist/nodes/shared/instant/quietRules');
+const { timeline, carriesBurst, quietSince, gatherBound, burstOf, readQuietMs } = require('../../dist/nodes/shared/instant/quietRules');
+const { sameMessage } = require('../../dist/nodes/shared/mapping');
 const { contextBefore, triggerTranscript, byContact, readTriggerOutput } = require('../../dist/nodes/shared/triggerTranscript');
 
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');
@@ -43,6 +44,20 @@ describe('timeline: the history with the messages it does not hold yet', () => {
 		expect(timeline([h], [old, { ...h }])).toEqual([h, old]);
 		expect(sameMessage(h, { ...h })).toBe(true);
 		expect(sameMessage(msg(1, { id: null }), msg(1, { id: null }))).toBe(false);
+	});
+	test('a delivery id that is not the history id (DoubleTick): the same message by content within 5 s, only where ids may differ; the delivered copy stands in the timeline', () => {
+		const stored = msg(10, { id: 'history-1', text: 'where is my order?' });
+		const delivered = msg(12, { id: 'wamid.1', text: 'where is my order?' });
+		expect(sameMessage(stored, delivered)).toBe(false);
+		expect(sameMessage(stored, delivered, true)).toBe(true);
+		expect(sameMessage(stored, msg(16, { id: 'wamid.2', text: 'where is my order?' }), true)).toBe(false);
+		expect(sameMessage(stored, msg(11, { id: 'wamid.3', text: 'another text' }), true)).toBe(false);
+		expect(sameMessage(stored, msg(11, { id: 'wamid.4', text: 'where is my order?', direction: 'outbound' }), true)).toBe(false);
+		const older = msg(5, { id: 'history-0' });
+		expect(timeline([stored, older], [delivered], true)).toEqual([delivered, older]);
+		expect(timeline([stored, older], [delivered])).toEqual([delivered, stored, older]);
+		expect(carriesBurst(timeline([stored, older], [delivered], true), [delivered], () => true, true)).toBe(true);
+		expect(burstOf(timeline([stored, older], [delivered], true), [delivered], T0 + 8000, () => true, () => false, true)).toEqual([delivered]);
 	});
 });
 

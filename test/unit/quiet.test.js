@@ -300,6 +300,43 @@ describe('Wait for Quiet: restarts, other contacts, two webhook processes, test 
 	});
 });
 
+describe('DoubleTick deliveries whose id is not the history\'s (deliveryIdsDiffer)', () => {
+	test('Wait for Quiet: each burst once, no message twice; a transcript shows no message twice as its own context', async () => {
+		const { time, sim, n8n } = await setup('doubletick', { outputFormat: 'messages' });
+		try {
+			sim.webhooks.switches.deliveryIdsDiffer = true;
+			await n8n.activate();
+			for (const text of ['one', 'two']) {
+				await sim.webhooks.deliver(time.say(A, text));
+				await time.advance(2000);
+			}
+			await time.advance(QUIET * 1000);
+			expect(texts(n8n)).toEqual([['one', 'two']]);
+			// The next burst reads back to the last one: the history's copies of "one" and "two" are not emitted again.
+			await time.advance(60_000);
+			await sim.webhooks.deliver(time.say(A, 'later'));
+			await time.advance(QUIET * 1000 + 1000);
+			expect(texts(n8n)).toEqual([['one', 'two'], ['later']]);
+		} finally {
+			await n8n.close();
+			await sim.close();
+		}
+		const t = await setup('doubletick', { waitForQuiet: 0, outputFormat: 'transcript', contextMessages: 5 });
+		try {
+			t.sim.webhooks.switches.deliveryIdsDiffer = true;
+			await t.n8n.activate();
+			await t.sim.webhooks.deliver(t.time.say(A, 'hello'));
+			await t.time.settled();
+			const [item] = t.n8n.executions[0].items;
+			expect(item).toMatchObject({ messageCount: 1, newMessageCount: 1 });
+			expect(item.transcript.split('\n')).toHaveLength(1);
+		} finally {
+			await t.n8n.close();
+			await t.sim.close();
+		}
+	});
+});
+
 describe('transcript output of the instant triggers', () => {
 	/** Earlier conversation with contact A (both sides), before the trigger's messages. */
 	function earlier(sim, time) {

@@ -2,7 +2,7 @@ import { randomBytes } from 'crypto';
 import type { IWebhookFunctions } from 'n8n-workflow';
 
 import { millisOf } from '../dates';
-import { contentKey } from '../mapping';
+import { contentKey, fingerprint, SAME_MESSAGE_MS } from '../mapping';
 import type { NormalizedMessage } from '../types';
 import type { InstantState, RecentEntry, WebhookAdapter } from './types';
 
@@ -23,8 +23,6 @@ export const CATCH_UP_BATCH = 2000;
 /** Emitted messages kept whatever their age (a provider retries a day later: 99digital). */
 const MAX_RECENT = 1000;
 const MAX_CONTACTS = 50;
-/** A delivered message and a history record this close in time, same contact, direction and text: one message. */
-const SAME_MESSAGE_MS = 5_000;
 /** Catch-up causes a process remembers as handled (older ones cannot come back: their state has moved on). */
 const MAX_HANDLED = 20;
 
@@ -49,10 +47,6 @@ export function keyOf(m: NormalizedMessage): string {
 	return m.id ?? contentKey(m);
 }
 
-/** What recognises one message across a delivery and the history when their ids differ: contact, direction, type, text. */
-export function fingerprint(m: NormalizedMessage): string {
-	return contentKey({ ...m, id: null, conversationId: null, timestamp: null, businessNumber: null, contactName: null, senderName: null, media: null, location: null });
-}
 
 interface Entry {
 	/** The message's time, epoch seconds. */
@@ -320,11 +314,6 @@ export class Ledger {
 	/** Records messages chosen earlier without recording (held for Wait for Quiet) once they are emitted. */
 	recordEmitted(emitted: NormalizedMessage[], delivered: NormalizedMessage[]): void {
 		this.record(emitted, delivered);
-	}
-
-	/** A message id this trigger emitted already, as far as this request can tell now (its load and this process). */
-	knownId(id: string | null): boolean {
-		return id !== null && !!this.mem && (this.loaded.has(id) || this.mem.recent.has(id));
 	}
 
 	/** Records emitted messages in this process's memory (their keys, times, and for deliveries their fingerprints). */

@@ -9,7 +9,8 @@ import { byContact, readTriggerOutput, triggerItems } from '../triggerTranscript
 import type { TriggerOutput } from '../triggerTranscript';
 import type { ApiClient } from '../transport/http';
 import type { ListQuery, NormalizedMessage, TriggerContext } from '../types';
-import { burstOf, carriesBurst, GATHER_LOOKBACK_MS, gatherBound, quietSince, readQuietMs, sameMessage, timeline } from './quietRules';
+import { sameMessage } from '../mapping';
+import { burstOf, carriesBurst, GATHER_LOOKBACK_MS, gatherBound, quietSince, readQuietMs, timeline } from './quietRules';
 import type { WebhookAdapter } from './types';
 
 /** The wait and the clock of Wait for Quiet. Tests replace them with time that moves when the test says so. */
@@ -36,8 +37,11 @@ export interface BurstInput {
 	delivered: NormalizedMessage[];
 	/** What the trigger would emit now: new, wanted messages (the delivered ones and a catch-up's). */
 	messages: NormalizedMessage[];
-	/** Already emitted (by id; a message without one never is). Asked again after the wait, so it must see what others recorded meanwhile. */
-	emitted(id: string | null): boolean;
+	/**
+	 * Already emitted: by id, and for a history record (`fromHistory`) also as a delivered message the provider stores
+	 * under another id. Asked again after the wait, so it must see what others recorded meanwhile.
+	 */
+	emitted(m: NormalizedMessage, fromHistory: boolean): boolean;
 	/** Records messages as emitted (held messages are recorded only when their burst is emitted). */
 	record(messages: NormalizedMessage[]): void;
 	/** The provider was answered already. */
@@ -141,7 +145,15 @@ function byTime(messages: NormalizedMessage[]): NormalizedMessage[] {
 }
 
 async function itemsFor(ctx: IWebhookFunctions, input: BurstInput, messages: NormalizedMessage[], histories: Map<string, ConversationHistory>) {
-	return await triggerItems(ctx, { adapter: input.wa.history, client: input.client, options: input.options, messages, businessNumber: input.filters.businessNumber, histories });
+	return await triggerItems(ctx, {
+		adapter: input.wa.history,
+		client: input.client,
+		options: input.options,
+		messages,
+		businessNumber: input.filters.businessNumber,
+		histories,
+		idMayDiffer: input.wa.deliveryIdMayDiffer === true,
+	});
 }
 
 /**
@@ -159,7 +171,7 @@ async function holdForQuiet(ctx: IWebhookFunctions, input: BurstInput, quietMs: 
 	const startedAt = quietClock.now();
 	forgetSettled(memory, state, startedAt, quietMs);
 
-	const isDelivered = (m: NormalizedMessage) => input.delivered.some((d) => sameMessage(d, m));
+	const isDelivered = (m: NormalizedMessage) => input.delivered.some((d) => sameMessage(d, m, input.wa.deliveryIdMayDiffer));
 	const held = input.messages.filter((m) => isDelivered(m) && !(m.id !== null && memory.held.has(m.id)));
 	const caughtUp = input.messages.filter((m) => !isDelivered(m));
 	if (!held.length && !caughtUp.length) {
@@ -212,7 +224,9 @@ interface Decision {
 /** One contact after the wait: the burst this request emits for them (recorded already), or nothing. */
 async function burstFor(ctx: IWebhookFunctions, input: BurstInput, d: Decision): Promise<NormalizedMessage[]> {
 	const { memory, contact } = d;
-	const emitted = (m: NormalizedMessage) => input.emitted(m.id);
+	const idMayDiffer = input.wa.deliveryIdMayDiffer === true;
+	const delivered = new Set(d.mine);
+	const emitted = (m: NormalizedMessage) => input.emitted(m, !delivered.has(m));
 	const mine = d.mine.filter((m) => !emitted(m));
 	const found = d.found.filter((m) => !emitted(m));
 	// Another request emitted them meanwhile.
@@ -231,8 +245,8 @@ async function burstFor(ctx: IWebhookFunctions, input: BurstInput, d: Decision):
 	try {
 		await history.readUntil((read) => read.some(input.wanted) || history.covers(bound));
 		const carries = mine.length
-			? carriesBurst(timeline(history.messages, ours), mine, input.wanted)
-			: quietSince(timeline(history.messages, ours), input.wanted, quietClock.now(), d.quietMs, (m) => m.id !== null && memory.held.has(m.id));
+			? carriesBurst(timeline(history.messages, ours, idMayDiffer), mine, input.wanted, idMayDiffer)
+			: quietSince(timeline(history.messages, ours, idMayDiffer), input.wanted, quietClock.now(), d.quietMs, (m) => m.id !== null && memory.held.has(m.id));
 		if (!carries) {
 			touchOpen(memory, contact, quietClock.now());
 			return [];
@@ -245,7 +259,7 @@ async function burstFor(ctx: IWebhookFunctions, input: BurstInput, d: Decision):
 		return settle(ctx, input, d, ours.filter((m) => !emitted(m)));
 	}
 	// No await from choosing to recording: concurrent requests of this process see these messages as emitted.
-	return settle(ctx, input, d, burstOf(timeline(history.messages, ours), ours, bound, input.wanted, emitted));
+	return settle(ctx, input, d, burstOf(timeline(history.messages, ours, idMayDiffer), ours, bound, input.wanted, emitted, idMayDiffer));
 }
 
 /** Records a contact's burst as emitted: the ledger (ids; the cursor unless older messages are still held), the contact's mark. */

@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { millisOf } from '../dates';
 import { inputError } from '../errors';
 import { nodeParameter } from '../input';
+import { sameMessage } from '../mapping';
 import type { NormalizedMessage, TriggerContext } from '../types';
 
 // The rules of Wait for Quiet, each decided alone (quiet.ts runs them): which delivery emits a contact's burst, what
@@ -23,19 +24,17 @@ export function readQuietMs(ctx: TriggerContext): number {
 	return Math.round(seconds * 1000);
 }
 
-/** The same message: the same object, or the same provider id. */
-export function sameMessage(a: NormalizedMessage, b: NormalizedMessage): boolean {
-	return a === b || (a.id !== null && a.id === b.id);
-}
 
 /**
  * A conversation newest first: the history as read, with the messages this request knows that the history does not
  * hold (yet) placed by their time. Such a message goes before history messages of the same time (it was just
  * delivered), and a message without a time goes first.
  */
-export function timeline(historyNewestFirst: NormalizedMessage[], known: NormalizedMessage[]): NormalizedMessage[] {
-	const out = [...historyNewestFirst];
-	const missing = known.filter((m) => !historyNewestFirst.some((h) => sameMessage(h, m)));
+export function timeline(historyNewestFirst: NormalizedMessage[], known: NormalizedMessage[], idMayDiffer = false): NormalizedMessage[] {
+	// A history record that is a known (delivered) message under another id stands as the delivered copy: that is the
+	// copy the trigger records, so a retry of the delivery is recognised.
+	const out = historyNewestFirst.map((h) => known.find((m) => m.id !== h.id && sameMessage(h, m, idMayDiffer)) ?? h);
+	const missing = known.filter((m) => !out.includes(m) && !historyNewestFirst.some((h) => sameMessage(h, m, idMayDiffer)));
 	const time = (m: NormalizedMessage) => millisOf(m.timestamp);
 	// Oldest first, so a later one of the same time ends up before an earlier one.
 	missing.sort((a, b) => (time(a) ?? Number.POSITIVE_INFINITY) - (time(b) ?? Number.POSITIVE_INFINITY));
@@ -55,9 +54,14 @@ export function timeline(historyNewestFirst: NormalizedMessage[], known: Normali
  * The rule that needs no shared lock: after the quiet period, the delivery whose message is still the contact's
  * newest wanted message carries the burst; every other delivery of the burst ends without an execution.
  */
-export function carriesBurst(timelineNewestFirst: NormalizedMessage[], held: NormalizedMessage[], wanted: (m: NormalizedMessage) => boolean): boolean {
+export function carriesBurst(
+	timelineNewestFirst: NormalizedMessage[],
+	held: NormalizedMessage[],
+	wanted: (m: NormalizedMessage) => boolean,
+	idMayDiffer = false,
+): boolean {
 	const newest = timelineNewestFirst.find(wanted);
-	return newest !== undefined && held.some((m) => sameMessage(m, newest));
+	return newest !== undefined && held.some((m) => sameMessage(m, newest, idMayDiffer));
 }
 
 /**
@@ -94,12 +98,13 @@ export function burstOf(
 	boundMs: number,
 	wanted: (m: NormalizedMessage) => boolean,
 	emitted: (m: NormalizedMessage) => boolean,
+	idMayDiffer = false,
 ): NormalizedMessage[] {
 	const out: NormalizedMessage[] = [];
 	for (const m of timelineNewestFirst) {
 		if (!wanted(m) || emitted(m)) continue;
 		const t = millisOf(m.timestamp);
-		if (ours.some((o) => sameMessage(o, m)) || (t !== null && t >= boundMs)) out.push(m);
+		if (ours.some((o) => sameMessage(o, m, idMayDiffer)) || (t !== null && t >= boundMs)) out.push(m);
 	}
 	return out.reverse();
 }

@@ -197,7 +197,7 @@ export async function receive(this: IWebhookFunctions, wa: WebhookAdapter): Prom
 				delivered,
 				messages,
 				answered,
-				emitted: (id) => ledger.knownId(id),
+				emitted: (m, fromHistory) => ledger.known(m, fromHistory),
 				record: (emitted) => ledger.recordEmitted(emitted, delivered),
 			});
 		}
