@@ -99,7 +99,7 @@ export const ninetyNineDigitalWebhook: WebhookAdapter = {
 		const current = await getWebhook(api, business);
 		const now = urlOf(current);
 		if (now !== stored.url) {
-			return { manualAction: `the webhook of ${business} was changed by someone else meanwhile (now ${now || 'empty'}); left as it is` };
+			return { manualAction: `the webhook of ${business} was changed by someone else meanwhile (now ${now ? now.split('?')[0] : 'empty'}); left as it is` };
 		}
 		// " " clears the URL (documented).
 		const previousUrl = String(stored.previous?.url ?? '').trim();

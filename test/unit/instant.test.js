@@ -334,12 +334,27 @@ describe('99digital: one webhook URL per number', () => {
 		expect(before.systemPhoneAlert).toBe('972502211234,972527788695');
 	});
 
-	test('a URL changed by someone else meanwhile is left alone on deactivation (and logged)', async () => {
+	test('a URL changed by someone else meanwhile is left alone on deactivation (and logged, without its query string)', async () => {
 		await n8n.activate();
-		sim.webhooks.setSlot(BUSINESS, { url: 'https://other.example.com/new' });
+		sim.webhooks.setSlot(BUSINESS, { url: 'https://other.example.com/new?token=their-secret' });
 		await n8n.deactivate();
-		expect(sim.webhooks.slot(BUSINESS).url).toBe('https://other.example.com/new');
-		expect(n8n.logs.some(([level, m]) => level === 'warn' && /changed by someone else/.test(m))).toBe(true);
+		expect(sim.webhooks.slot(BUSINESS).url).toBe('https://other.example.com/new?token=their-secret');
+		const [, line] = n8n.logs.find(([level, m]) => level === 'warn' && /changed by someone else/.test(m));
+		expect(line).toContain('https://other.example.com/new');
+		expect(line).not.toContain('their-secret');
+	});
+
+	test('the production URL found where a test registration was: the log names it without its secret', async () => {
+		sim.webhooks.setSlot(BUSINESS, {});
+		await n8n.listen();
+		await n8n.activate();
+		const live = n8n.staticData.live;
+		expect(sim.webhooks.slot(BUSINESS).url).toBe(live.url);
+		await n8n.stopListening();
+		const lines = n8n.logs.filter(([level]) => level === 'warn').map(([, m]) => m);
+		expect(lines.some((m) => /changed by someone else/.test(m))).toBe(true);
+		for (const m of lines) expect(m).not.toContain(live.secret);
+		expect(sim.webhooks.slot(BUSINESS).url).toBe(live.url);
 	});
 
 	test('a test run is refused while the production URL holds the number, and never changes it', async () => {

@@ -88,7 +88,7 @@ export async function checkExists(this: IHookFunctions, wa: WebhookAdapter): Pro
 		this.logger.warn(`${wa.history.displayName} instant trigger: ${changed} changed; removing the old registration`);
 		try {
 			const result = await wa.unregister(client, stored, input);
-			if (result?.manualAction) this.logger.warn(`${wa.history.displayName} instant trigger: ${result.manualAction}`);
+			if (result?.manualAction) this.logger.warn(`${wa.history.displayName} instant trigger: ${client.run.scrub(result.manualAction)}`);
 		} catch (error) {
 			this.logger.warn(`${wa.history.displayName} instant trigger: could not remove the old registration: ${(error as Error).message}`);
 		}
@@ -136,7 +136,7 @@ async function removeLeftovers(ctx: IHookFunctions, wa: WebhookAdapter, client: 
 		const ids = await registrationsAt(wa, client, input);
 		if (!ids.length) return;
 		const result = await wa.unregister(client, { ids, url: input.url, secret: input.secret, event: input.event, businessNumber: input.businessNumber }, input);
-		ctx.logger.warn(`${name} instant trigger: the activation failed after the provider saved the registration; ${result?.manualAction ?? 'it was removed'}`);
+		ctx.logger.warn(`${name} instant trigger: the activation failed after the provider saved the registration; ${result?.manualAction ? client.run.scrub(result.manualAction) : 'it was removed'}`);
 	} catch (error) {
 		ctx.logger.error(`${name} instant trigger: the activation failed and the registration it may have left could not be removed: ${(error as Error).message}`, {
 			node: ctx.getNode().name,
@@ -183,8 +183,9 @@ export async function remove(this: IHookFunctions, wa: WebhookAdapter): Promise<
 	if (!stored) return true;
 	try {
 		const input = readInput(this, wa, stored.secret);
-		const result = await wa.unregister(instantClient(this, wa.history, s.live?.secret, s.test?.secret), stored, input);
-		if (result?.manualAction) this.logger.warn(`${wa.history.displayName} instant trigger: ${result.manualAction}`);
+		const client = instantClient(this, wa.history, s.live?.secret, s.test?.secret);
+		const result = await wa.unregister(client, stored, input);
+		if (result?.manualAction) this.logger.warn(`${wa.history.displayName} instant trigger: ${client.run.scrub(result.manualAction)}`);
 		delete s[slot];
 	} catch (error) {
 		// Kept: the next activation finds the registration by its URL and adopts it instead of adding another.
