@@ -2,6 +2,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
 import { asNodeError } from '../shared/errors';
+import { outcomeUnknown } from '../shared/transport/http';
 import type { ApiClient } from '../shared/transport/http';
 import { record, str } from '../shared/mapping';
 import type { Delivery, EventChoice, WebhookAdapter, WebhookInput } from '../shared/instant/webhookTrigger';
@@ -75,7 +76,10 @@ async function subscribe(api: ApiClient, event: string, input: WebhookInput, cha
 	try {
 		reply = await api.request({ method: 'POST', path: `/open/webhooks/subscribe/${event}`, body: { hook_url: input.url, on_number: input.businessNumber ?? '' }, idempotent: false });
 	} catch (error) {
-		if (channel !== 'waba' || !(error instanceof NodeApiError)) throw asNodeError(api.node, error);
+		// Only a refusal (4xx) is about WABA; a request whose outcome is unknown (timeout, reset, 5xx) goes up as it is,
+		// so the registration layer looks the subscription up instead of sending it again.
+		const status = error instanceof NodeApiError ? Number(error.httpCode) : NaN;
+		if (channel !== 'waba' || outcomeUnknown(error) || !(status >= 400 && status < 500)) throw asNodeError(api.node, error);
 		const answer = typeof error.description === 'string' && error.description ? error.description : error.message;
 		// The description names WABA too: n8n shows only the description when an activation fails.
 		throw api.fail({

@@ -282,6 +282,16 @@ describe('2Chat: the Business Number is checked, and WABA numbers get their own 
 		expect(t.n8n.staticData.live).toBeUndefined();
 	});
 
+	test.each(['reset', 502])('a WABA subscribe the provider saved but whose reply was lost (%s): one registration, adopted, not a WABA refusal', async (lostReplyAs) => {
+		t = await setup('twochat', {}, waba);
+		Object.assign(t.sim.webhooks.switches, { loseRegisterReplies: 1, lostReplyAs });
+		await t.n8n.activate();
+		const regs = t.sim.webhooks.registrations();
+		expect(regs.map((r) => r.events[0])).toEqual(['whatsapp.waba.message.received']);
+		expect(t.n8n.staticData.live.ids).toEqual([regs[0].id]);
+		expect(t.sim.requestsTo('/open/webhooks/subscribe')).toHaveLength(1);
+	});
+
 	test('a WABA number: messages lost while n8n was down are caught up from the history with the next delivery', async () => {
 		t = await setup('twochat', {}, waba);
 		await t.n8n.activate();
