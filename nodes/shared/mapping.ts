@@ -175,3 +175,15 @@ export function sameMessage(a: NormalizedMessage, b: NormalizedMessage, idMayDif
 	const tb = millisOf(b.timestamp);
 	return ta !== null && tb !== null && Math.abs(ta - tb) <= SAME_MESSAGE_MS && fingerprint(a) === fingerprint(b);
 }
+
+/** A message's key where ids decide what is new: its id, or for a record without one, its content. */
+export function messageKey(m: NormalizedMessage): string {
+	return m.id ?? contentKey(m);
+}
+
+/**
+ * Triggers re-read this much before their stored point: a message that reaches the provider's history late (a phone
+ * that was offline, a provider that stores late) with a time up to this much older than the newest one seen is still
+ * found. Ids decide what is new.
+ */
+export const OVERLAP_MS = 10 * 60_000;

@@ -2,7 +2,7 @@ import { randomBytes } from 'crypto';
 import type { IWebhookFunctions } from 'n8n-workflow';
 
 import { millisOf } from '../dates';
-import { contentKey, fingerprint, SAME_MESSAGE_MS } from '../mapping';
+import { fingerprint, messageKey, OVERLAP_MS, SAME_MESSAGE_MS } from '../mapping';
 import type { NormalizedMessage } from '../types';
 import type { InstantState, RecentEntry, WebhookAdapter } from './types';
 
@@ -12,12 +12,6 @@ import type { InstantState, RecentEntry, WebhookAdapter } from './types';
  */
 export const PROCESS = randomBytes(6).toString('hex');
 
-/**
- * Catch-up reads this much before the history point: a message that reaches the provider's history late (a phone
- * that was offline, a provider that stores late) with a time up to this much older than the point is still found.
- * Ids decide what is new, so the ledger keeps every message emitted within this window.
- */
-export const OVERLAP_MS = 10 * 60_000;
 /** Messages one catch-up emits at most: the oldest ones; the rest follow with the next delivery. */
 export const CATCH_UP_BATCH = 2000;
 /** Emitted messages kept whatever their age (a provider retries a day later: 99digital). */
@@ -42,10 +36,6 @@ export function byTimeThenOrder(list: NormalizedMessage[]): NormalizedMessage[] 
 		.map((x) => x.m);
 }
 
-/** A message's key in the ledger: its id, or for a record without one, its content's key. */
-export function keyOf(m: NormalizedMessage): string {
-	return m.id ?? contentKey(m);
-}
 
 
 interface Entry {
@@ -183,7 +173,7 @@ export class Ledger {
 	/** A message this trigger emitted already (a retry, a duplicate, or one a catch-up brought). */
 	known(m: NormalizedMessage, fromHistory = false): boolean {
 		if (!this.mem) return false;
-		const key = keyOf(m);
+		const key = messageKey(m);
 		if (this.loaded.has(key) || this.mem.recent.has(key)) return true;
 		return fromHistory && this.wa.deliveryIdMayDiffer === true && this.matchesDelivered(m);
 	}
@@ -282,7 +272,7 @@ export class Ledger {
 			const t = millisOf(m.timestamp);
 			if (t === null) continue;
 			newest = Math.max(newest, t);
-			const key = keyOf(m);
+			const key = messageKey(m);
 			if (t < fromMs || taken.has(key) || (m.id !== null && deliveredIds.has(m.id))) continue;
 			taken.add(key);
 			if (!wanted(m) || this.known(m, true)) continue;
@@ -324,7 +314,7 @@ export class Ledger {
 		for (const m of byTimeThenOrder(emitted)) {
 			// A delivered message without an id is never deduplicated: it is not recorded.
 			if (m.id === null && delivered.includes(m)) continue;
-			const key = keyOf(m);
+			const key = messageKey(m);
 			if (mem.recent.has(key)) continue;
 			const t = millisOf(m.timestamp);
 			const e: Entry = { t: t === null ? now : Math.floor(t / 1000) };

@@ -10,6 +10,7 @@ import type { TriggerOutput } from '../triggerTranscript';
 import type { ApiClient } from '../transport/http';
 import type { ListQuery, NormalizedMessage, TriggerContext } from '../types';
 import { sameMessage } from '../mapping';
+import { byTimeThenOrder } from './ledger';
 import { burstOf, carriesBurst, GATHER_LOOKBACK_MS, gatherBound, quietSince, readQuietMs, timeline } from './quietRules';
 import type { WebhookAdapter } from './types';
 
@@ -123,7 +124,7 @@ export async function emitBursts(ctx: IWebhookFunctions, input: BurstInput): Pro
 	input.record(input.messages);
 	if (!input.messages.length) return input.answered ? { noWebhookResponse: true } : { webhookResponse: 'OK' };
 	const answered = output.contextMessages > 0 ? answerNow(ctx, input.answered) : input.answered;
-	return respond(await itemsFor(ctx, input, byTime(input.messages), new Map()), answered);
+	return respond(await itemsFor(ctx, input, byTimeThenOrder(input.messages), new Map()), answered);
 }
 
 function answerNow(ctx: IWebhookFunctions, answered: boolean): true {
@@ -134,14 +135,6 @@ function answerNow(ctx: IWebhookFunctions, answered: boolean): true {
 function respond(items: INodeExecutionData[], answered: boolean): IWebhookResponseData {
 	if (!items.length) return answered ? { noWebhookResponse: true } : { webhookResponse: 'OK' };
 	return answered ? { noWebhookResponse: true, workflowData: [items] } : { workflowData: [items] };
-}
-
-/** Oldest first; equal times keep their order, a message without a time goes last. */
-function byTime(messages: NormalizedMessage[]): NormalizedMessage[] {
-	return messages
-		.map((m, i) => ({ m, i, t: timeOf(m) }))
-		.sort((a, b) => (a.t === b.t ? a.i - b.i : a.t < b.t ? -1 : 1))
-		.map((x) => x.m);
 }
 
 async function itemsFor(ctx: IWebhookFunctions, input: BurstInput, messages: NormalizedMessage[], histories: Map<string, ConversationHistory>) {
@@ -199,7 +192,7 @@ async function holdForQuiet(ctx: IWebhookFunctions, input: BurstInput, quietMs: 
 			for (const m of await burstFor(ctx, input, { memory, state, manual, quietMs, contact, mine, found, claims, histories })) out.push(m);
 		}
 		if (!out.length) return { noWebhookResponse: true };
-		return respond(await itemsFor(ctx, input, byTime(out), histories), answered);
+		return respond(await itemsFor(ctx, input, byTimeThenOrder(out), histories), answered);
 	} finally {
 		for (const key of claims) memory.held.delete(key);
 		for (const history of histories.values()) await history.close();

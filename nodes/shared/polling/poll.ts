@@ -4,7 +4,7 @@ import type { ApiClient } from '../transport/http';
 import { createClient } from '../transport/client';
 import { millisOf, toIso } from '../dates';
 import { asNodeError, inputError, parameterLabel } from '../errors';
-import { contentKey } from '../mapping';
+import { messageKey, OVERLAP_MS } from '../mapping';
 import { readOptions, requireValue } from '../input';
 import { paginatePages } from '../history/paginate';
 import { eventMatches } from '../history/query';
@@ -41,12 +41,6 @@ export interface PollState {
 	conversations?: Record<string, PollPoint>;
 }
 
-/**
- * Each poll re-reads this much before the stored point: a message that reaches the history late (a phone that was
- * offline, a provider that stores late) with a time up to this much older than the newest one seen is still emitted.
- * Ids decide what is new.
- */
-export const OVERLAP_MS = 10 * 60_000;
 /** Keys kept in the overlap window at most (a number busier than this per window re-reads its oldest as new). */
 const MAX_SEEN = 10_000;
 const MAX_UNTIMED_IDS = 1000;
@@ -102,11 +96,6 @@ function readWatched(ctx: IPollFunctions, adapter: ProviderAdapter, watchesConta
 	return contacts.map((contactNumber) => ({ key: contactNumber, query: { ...base, contactNumber } }));
 }
 
-/** A message's key at the stored point: its id, or for a record without one, its content. */
-function keyOf(m: NormalizedMessage): string {
-	return m.id ?? contentKey(m);
-}
-
 interface Seen {
 	message: NormalizedMessage;
 	key: string;
@@ -118,7 +107,7 @@ async function firstPage(api: ApiClient, adapter: ProviderAdapter, query: ListQu
 	const walk = serverSideFilters(adapter, query);
 	delete walk.direction;
 	for await (const page of paginatePages(api, adapter, walk, { concurrency: 1, includeRaw: true })) {
-		return page.map((message) => ({ message, key: keyOf(message), time: millisOf(message.timestamp) }));
+		return page.map((message) => ({ message, key: messageKey(message), time: millisOf(message.timestamp) }));
 	}
 	return [];
 }
@@ -155,7 +144,7 @@ async function readSince(api: ApiClient, adapter: ProviderAdapter, query: ListQu
 	const out: Seen[] = [];
 	for await (const page of paginatePages(api, adapter, walk, { concurrency: 1, includeRaw: true, untimed: 'include' })) {
 		for (const message of page) {
-			const key = keyOf(message);
+			const key = messageKey(message);
 			const time = millisOf(message.timestamp);
 			if (time === null ? !untimed.has(key) : time >= start && !known.has(key)) out.push({ message, key, time });
 		}
