@@ -4,6 +4,7 @@ import type { IWebhookFunctions } from 'n8n-workflow';
 import { millisOf } from '../dates';
 import { fingerprint, messageKey, OVERLAP_MS, SAME_MESSAGE_MS } from '../mapping';
 import type { NormalizedMessage } from '../types';
+import { lruEntry } from './processMemory';
 import type { InstantState, RecentEntry, WebhookAdapter } from './types';
 
 /**
@@ -80,22 +81,9 @@ const MAX_MEMORIES = 200;
 const IDLE_MS = 10 * 60_000;
 const memories = new Map<string, ProcessMemory>();
 
-/** Drops the least recently used memories of registrations that are idle, while there are more than MAX_MEMORIES. */
-function evictIdle(now: number): void {
-	for (const [key, mem] of memories) {
-		if (memories.size <= MAX_MEMORIES) return;
-		if (mem.inFlight === 0 && now - mem.lastUsed > IDLE_MS) memories.delete(key);
-	}
-}
-
 function memoryOf(key: string, now: number): ProcessMemory {
-	let mem = memories.get(key);
-	if (mem) memories.delete(key);
-	else mem = { recent: new Map(), historyMs: -Infinity, checkedAtMs: -Infinity, pending: 0, claims: new Map(), handled: [], inFlight: 0, lastUsed: now };
-	// Most recently used last: eviction looks at the oldest first.
-	memories.set(key, mem);
-	evictIdle(now);
-	return mem;
+	const fresh = (): ProcessMemory => ({ recent: new Map(), historyMs: -Infinity, checkedAtMs: -Infinity, pending: 0, claims: new Map(), handled: [], inFlight: 0, lastUsed: now });
+	return lruEntry(memories, key, fresh, MAX_MEMORIES, (mem) => mem.inFlight > 0 || now - mem.lastUsed <= IDLE_MS);
 }
 
 /** How many registrations this process keeps memories for (for tests: bounded, and never one still receiving). */

@@ -11,6 +11,7 @@ import type { ApiClient } from '../transport/http';
 import type { ListQuery, NormalizedMessage, TriggerContext } from '../types';
 import { sameMessage } from '../mapping';
 import { byTimeThenOrder } from './ledger';
+import { lruEntry } from './processMemory';
 import { burstOf, carriesBurst, GATHER_LOOKBACK_MS, gatherBound, quietSince, readQuietMs, timeline } from './quietRules';
 import type { WebhookAdapter } from './types';
 
@@ -74,13 +75,8 @@ const MAX_MEMORIES = 500;
 function quietMemory(ctx: IWebhookFunctions): QuietMemory {
 	const node = ctx.getNode();
 	const key = `${ctx.getWorkflow().id ?? ''}/${node.id}/${node.webhookId ?? ''}/${ctx.getMode() === 'manual' ? 'test' : 'live'}`;
-	let memory = memories.get(key);
-	if (!memory) {
-		memory = { held: new Map(), open: new Map(), marks: new Map(), nextKey: 0 };
-		memories.set(key, memory);
-		if (memories.size > MAX_MEMORIES) memories.delete(memories.keys().next().value as string);
-	}
-	return memory;
+	// A trigger with deliveries waiting, or contacts whose burst is still open, keeps its memory.
+	return lruEntry(memories, key, () => ({ held: new Map(), open: new Map(), marks: new Map(), nextKey: 0 }), MAX_MEMORIES, (m) => m.held.size > 0 || m.open.size > 0);
 }
 
 /** The static data's Wait for Quiet part as this request loaded it (written back through `writeState`). */
