@@ -44,11 +44,10 @@ async function confirmed(
 	wa: WebhookAdapter,
 	registration: StoredRegistration,
 	delivered: NormalizedMessage[],
+	client: ApiClient,
 	options: RunOptions,
 ): Promise<NormalizedMessage[] | IWebhookResponseData> {
 	warnDroppedToken(ctx, wa, registration);
-	const client = createClient(ctx, wa.history, options);
-	client.run.protect(registration.secret);
 	let found: NormalizedMessage[];
 	try {
 		found = await confirmFromHistory(client, wa, registration, delivered, options.includeRaw);
@@ -170,8 +169,11 @@ export async function receive(this: IWebhookFunctions, wa: WebhookAdapter): Prom
 	const settings = readSettings(this, registration);
 	let delivered = deliveredMessages(this, wa, registration, settings.options.includeRaw);
 	if (!delivered.length) return NOTHING;
+	// One client (one credential read, one budget) for every request this delivery makes; it sends nothing until used.
+	const client = createClient(this, wa.history, settings.options);
+	client.run.protect(registration.secret);
 	if (request.authentic === 'missing') {
-		const checked = await confirmed(this, wa, registration, delivered, settings.options);
+		const checked = await confirmed(this, wa, registration, delivered, client, settings.options);
 		if (!Array.isArray(checked)) return checked;
 		delivered = checked;
 	}
@@ -181,8 +183,6 @@ export async function receive(this: IWebhookFunctions, wa: WebhookAdapter): Prom
 	try {
 		const due = ledger.dueCatchUp(Date.now(), settings.catchUp, settings.gapCheckMs) !== undefined;
 		if (!due && !delivered.some((m) => settings.wanted(m) && (m.id === null || manual || !ledger.known(m)))) return NOTHING;
-		const client = createClient(this, wa.history, settings.options);
-		client.run.protect(registration.secret);
 		const answered = answerEarly(this, due || settings.options.downloadMedia);
 		// Wait for Quiet holds the messages before they count as emitted: it records each contact's burst when it emits it.
 		const holding = takesOver(this);
